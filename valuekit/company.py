@@ -1,0 +1,502 @@
+"""Generate the sample company's data: Kestrel Cloud, a fictional B2B subscription business.
+
+Every table is built from one seeded random generator, so the same seed gives
+byte-identical CSV files. The effects the book's notebooks must recover are
+planted here and listed in ``PLANTED_TRUTHS``; ``data/README.md`` states them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_SEED = 20230102
+START = pd.Timestamp("2023-01-02")  # a Monday; the company's two years start here
+WEEKS = 104
+END = START + pd.Timedelta(weeks=WEEKS) - pd.Timedelta(days=1)
+
+# Staged rollout of CRM lead scoring; the Partners team is never treated.
+SALES_TEAMS = [
+    ("T1", "North", "Beijing", "2023-07-03"),
+    ("T2", "East", "Shanghai", "2023-07-03"),
+    ("T3", "South", "Shenzhen", "2023-10-02"),
+    ("T4", "West", "Chengdu", "2024-01-01"),
+    ("T5", "Central", "Wuhan", "2024-04-01"),
+    ("T6", "Partners", "Hangzhou", None),
+]
+REPS_PER_TEAM = 8
+TEAM_BASE_CONVERSION = [0.16, 0.19, 0.14, 0.18, 0.21, 0.17]
+SOURCE_SHARES = {"inbound": 0.50, "outbound": 0.35, "referral": 0.15}
+SOURCE_CONVERSION_SHIFT = {"inbound": 0.0, "outbound": -0.05, "referral": 0.08}
+LEADS_PER_REP_WEEK = 6
+CRM_LIFT = 0.05  # conversion lift once lead scoring has fully ramped up
+CRM_RAMP_WEEKS = 8
+ADOPTION_CEILING = 0.9
+ADOPTION_WEEKS = 3.0  # time constant of the adoption curve
+
+APPROVAL_AUTOMATION = pd.Timestamp("2024-02-05")
+APPROVAL_MEDIAN_HOURS_BEFORE = 36.0
+APPROVAL_MEDIAN_HOURS_AFTER = 18.0
+APPROVERS_BEFORE = ("team_lead", "finance", "legal")
+APPROVERS_AFTER = ("team_lead",)
+APPROVAL_TOUCH_MEDIAN_MINUTES = 12.0
+
+SERVICE_CHANGE = pd.Timestamp("2024-04-01")  # agent console with suggested answers
+PRICE_CHANGE = pd.Timestamp("2024-04-01")  # same day: list price 99 -> 114 CNY
+SERVICE_EFFECT_HOURS = -3.0
+SERVICE_SEASON_AMPLITUDE_HOURS = 3.0  # resolution time peaks in mid-January
+TICKET_CATEGORY_HOURS = {"how_to": 12.0, "bug": 24.0, "account": 10.0, "billing": 16.0}
+TICKET_CATEGORY_SHARES = {"how_to": 0.45, "bug": 0.25, "account": 0.15, "billing": 0.15}
+TICKETS_PER_WEEK = 130
+BILLING_SURGE_PER_WEEK = 40  # extra billing tickets right after the price change
+BILLING_SURGE_DECAY_WEEKS = 8.0
+
+PUSH_AUTOMATION = pd.Timestamp("2024-07-01")
+PUSH_MEDIAN_MINUTES_MANUAL = 50.0
+PUSH_MEDIAN_MINUTES_AUTOMATED = 6.0
+PUSHES_PER_DAY = 2
+
+PRICE_BEFORE = 99.0
+PRICE_AFTER = 114.0
+
+WAGES = {
+    "sales_rep": 180.0,
+    "approver": 260.0,
+    "ops_specialist": 150.0,
+    "service_agent": 120.0,
+    "engineer": 320.0,
+    "product_manager": 300.0,
+}
+
+# (project, first build month, build months, build cost per month, run cost per month)
+PROJECTS = [
+    ("crm_lead_scoring", "2023-04", 3, 110_000.0, 12_000.0),
+    ("approval_automation", "2023-11", 3, 105_000.0, 8_000.0),
+    ("agent_console", "2024-01", 3, 95_000.0, 6_000.0),
+    ("push_automation", "2024-04", 3, 80_000.0, 5_000.0),
+]
+
+PRICE_BENCHMARKS = [
+    ("FlowPilot", "approval_workflow", "basic", "seat", 35.0, 10),
+    ("FlowPilot", "approval_workflow", "pro", "seat", 68.0, 10),
+    ("SignStream", "approval_workflow", "team", "seat", 52.0, 5),
+    ("SignStream", "approval_workflow", "enterprise", "seat", 95.0, 50),
+    ("PushLab", "push_automation", "starter", "account", 1_800.0, 1),
+    ("PushLab", "push_automation", "growth", "account", 4_500.0, 1),
+    ("DeskMate", "service_console", "standard", "seat", 45.0, 5),
+    ("DeskMate", "service_console", "premium", "seat", 88.0, 5),
+]
+
+STAGES = ("follow", "collaborate", "drive", "lead")
+DIMENSIONS = {
+    "business_understanding": (
+        "I have documented, step by step, how the team I serve does its work today.",
+        "I know who my users are and what each role does in the system.",
+        "I can draw the end-to-end flow my system supports, including its exception branches.",
+        "I join the business's regular reviews and know the targets it is measured on.",
+        "I can explain how my users' KPIs are built and which steps of the process move them.",
+        "I have mapped the business's mid-term plan to the gaps in my system.",
+        "Business leaders ask me to structure a new business line before it launches.",
+        "I predict which capabilities the business will need a year ahead, and I am usually right.",
+    ),
+    "rules_ownership": (
+        "I deliver requirements as the business specifies them, on the date agreed.",
+        "I keep a written record of every business rule the system implements.",
+        "I rewrite incoming requests into rules and fields before they are built.",
+        "Business users and I agree on acceptance criteria together.",
+        "I propose changes to business rules, backed by analysis, and most are adopted.",
+        "I order the backlog by the business's goals, not by who asks loudest.",
+        "I offer the framework within which the business decides its rules, and it owns the outcome.",
+        "Rule changes that cross departments go through a process I designed.",
+    ),
+    "data_metrics": (
+        "I can say which features shipped this quarter and who uses them.",
+        "I can pull basic usage numbers for my system when asked.",
+        "Usage and efficiency metrics for my system are instrumented and reviewed monthly.",
+        "I can show a task's cycle time before and after a release.",
+        "I link my system's usage to the business's KPIs with a comparison group or a staged rollout.",
+        "The business uses dashboards from my system in its own reviews.",
+        "I run experiments such as A/B tests on business strategy through the system.",
+        "Leadership decisions cite evidence produced by my system.",
+    ),
+    "collaboration": (
+        "I have a named contact in each business team my system serves.",
+        "Business users know how to reach me when something breaks.",
+        "Operations, business and product plan work together on a fixed rhythm.",
+        "Business users test new releases with me before launch.",
+        "I bring problems and options to the business before it asks.",
+        "The business no longer keeps offline spreadsheets next to my system.",
+        "Other departments come to me to broker data and resources across teams.",
+        "The business treats me as a co-owner of its operating results.",
+    ),
+    "system_maturity": (
+        "The process my system supports is written down as structured steps and fields.",
+        "Records in the system use agreed definitions of status, owner and category.",
+        "The core process runs online, end to end, in the system.",
+        "Users update records in the system as they work, not afterwards.",
+        "Data from the system drives routine decisions such as lead assignment or routing.",
+        "At least one piece of manual back-office work has been replaced by rules.",
+        "At least one decision is made automatically by a model or strategy, and monitored.",
+        "The system's capabilities are reused by other systems or offered to outside customers.",
+    ),
+}
+
+# Planted stage (1 follow .. 4 lead) of each PM in each dimension, in DIMENSIONS order.
+PM_TEAM = [
+    ("PM01", "Chen Yu", 0.5, "crm", (1, 1, 1, 1, 1)),
+    ("PM02", "Li Na", 1.0, "service_desk", (1, 2, 1, 2, 1)),
+    ("PM03", "Wang Lei", 1.5, "approvals", (2, 2, 2, 2, 2)),
+    ("PM04", "Zhao Min", 2.0, "content", (2, 2, 1, 2, 2)),
+    ("PM05", "Liu Yang", 2.5, "crm", (2, 3, 2, 2, 3)),
+    ("PM06", "Sun Jie", 3.0, "service_desk", (3, 3, 3, 3, 3)),
+    ("PM07", "Zhou Ting", 3.0, "approvals", (2, 2, 2, 2, 2)),
+    ("PM08", "Wu Hao", 4.0, "content", (3, 3, 4, 3, 3)),
+    ("PM09", "Xu Fang", 5.0, "crm", (3, 4, 3, 4, 3)),
+    ("PM10", "Ma Rui", 6.0, "approvals", (4, 4, 4, 4, 4)),
+    ("PM11", "Hu Jing", 1.0, "service_desk", (1, 1, 2, 1, 1)),
+    ("PM12", "Gao Peng", 2.0, "content", (2, 3, 2, 3, 2)),
+]
+INCONSISTENT_PM = "PM07"  # agrees with lead-stage statements, disagrees with follow-stage ones
+PM_WITH_GAPS = "PM12"  # left four statements unanswered
+UNANSWERED_ITEMS = ("I05", "I14", "I27", "I38")
+
+PLANTED_TRUTHS = {
+    "crm_lift_pp": CRM_LIFT * 100,
+    "crm_ramp_weeks": CRM_RAMP_WEEKS,
+    "crm_never_treated_team": "T6",
+    "adoption_ceiling": ADOPTION_CEILING,
+    "approval_median_hours_before": APPROVAL_MEDIAN_HOURS_BEFORE,
+    "approval_median_hours_after": APPROVAL_MEDIAN_HOURS_AFTER,
+    "approvers_before": len(APPROVERS_BEFORE),
+    "approvers_after": len(APPROVERS_AFTER),
+    "approval_touch_median_minutes": APPROVAL_TOUCH_MEDIAN_MINUTES,
+    "service_effect_hours": SERVICE_EFFECT_HOURS,
+    "service_season_amplitude_hours": SERVICE_SEASON_AMPLITUDE_HOURS,
+    "price_before_cny": PRICE_BEFORE,
+    "price_after_cny": PRICE_AFTER,
+    "push_median_minutes_manual": PUSH_MEDIAN_MINUTES_MANUAL,
+    "push_median_minutes_automated": PUSH_MEDIAN_MINUTES_AUTOMATED,
+}
+
+
+def _workdays() -> pd.DatetimeIndex:
+    return pd.bdate_range(START, END)
+
+
+def _weeks_since(dates: pd.Series | pd.DatetimeIndex, event: pd.Timestamp) -> np.ndarray:
+    return ((pd.DatetimeIndex(dates) - event).days // 7).to_numpy()
+
+
+def _season(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Annual cycle in [-1, 1] that peaks on 15 January."""
+    day_of_year = pd.DatetimeIndex(dates).dayofyear.to_numpy()
+    return np.cos(2 * np.pi * (day_of_year - 15) / 365.25)
+
+
+def _lognormal(rng: np.random.Generator, median: float, sigma: float, size: int) -> np.ndarray:
+    return median * np.exp(rng.normal(0.0, sigma, size))
+
+
+def _sales_teams() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "team_id": [t[0] for t in SALES_TEAMS],
+            "team_name": [t[1] for t in SALES_TEAMS],
+            "city": [t[2] for t in SALES_TEAMS],
+            "crm_rollout_date": [t[3] for t in SALES_TEAMS],
+        }
+    )
+
+
+def _sales_reps(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for team_index, team in enumerate(SALES_TEAMS):
+        for seat in range(REPS_PER_TEAM):
+            months_before_start = int(rng.integers(3, 60))
+            rows.append(
+                {
+                    "rep_id": f"R{team_index * REPS_PER_TEAM + seat + 1:02d}",
+                    "team_id": team[0],
+                    "hired_on": (START - pd.DateOffset(months=months_before_start)).strftime("%Y-%m-%d"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def crm_lift(weeks_since_rollout: np.ndarray) -> np.ndarray:
+    """Planted conversion lift: linear ramp over CRM_RAMP_WEEKS, then CRM_LIFT."""
+    weeks = np.asarray(weeks_since_rollout, dtype=float)
+    ramp = np.clip((weeks + 1) / CRM_RAMP_WEEKS, 0.0, 1.0)
+    return np.where(weeks >= 0, CRM_LIFT * ramp, 0.0)
+
+
+def adoption_share(weeks_since_rollout: np.ndarray) -> np.ndarray:
+    """Planted share of reps using lead scoring in a week after their team's rollout."""
+    weeks = np.asarray(weeks_since_rollout, dtype=float)
+    return np.where(weeks >= 0, ADOPTION_CEILING * (1 - np.exp(-(weeks + 1) / ADOPTION_WEEKS)), 0.0)
+
+
+def _rollout_by_rep(teams: pd.DataFrame, reps: pd.DataFrame) -> pd.Series:
+    rollout = reps["team_id"].map(dict(zip(teams["team_id"], teams["crm_rollout_date"])))
+    return pd.to_datetime(rollout)
+
+
+def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+    week_starts = pd.date_range(START, periods=WEEKS, freq="7D")
+    counts = rng.poisson(LEADS_PER_REP_WEEK, size=(len(reps), WEEKS))
+    rep_index = np.repeat(np.arange(len(reps)), counts.sum(axis=1))
+    week_index = np.concatenate([np.repeat(np.arange(WEEKS), row) for row in counts])
+    created = week_starts[week_index] + pd.to_timedelta(rng.integers(0, 5, len(week_index)), unit="D")
+    sources = rng.choice(list(SOURCE_SHARES), size=len(week_index), p=list(SOURCE_SHARES.values()))
+
+    team_number = reps["team_id"].str[1:].astype(int).to_numpy()[rep_index] - 1
+    rollout = _rollout_by_rep(teams, reps).to_numpy()[rep_index]
+    weeks_since = np.where(
+        pd.isna(rollout), -1, ((created - pd.DatetimeIndex(rollout)).days // 7).to_numpy()
+    )
+    years_elapsed = (created - START).days.to_numpy() / 365.25
+    probability = (
+        np.array(TEAM_BASE_CONVERSION)[team_number]
+        + 0.015 * years_elapsed
+        + 0.01 * _season(created)
+        + pd.Series(sources).map(SOURCE_CONVERSION_SHIFT).to_numpy()
+        + crm_lift(weeks_since)
+    )
+    converted = rng.random(len(probability)) < probability
+    deal_value = np.round(_lognormal(rng, 11_000, 0.45, len(probability)), -1)
+
+    leads = pd.DataFrame(
+        {
+            "rep_id": reps["rep_id"].to_numpy()[rep_index],
+            "created_on": created.strftime("%Y-%m-%d"),
+            "source": sources,
+            "converted": np.where(converted, "true", "false"),
+            "deal_value_cny": np.where(converted, deal_value, np.nan),
+        }
+    ).sort_values(["created_on", "rep_id"], kind="stable", ignore_index=True)
+    leads.insert(0, "lead_id", [f"L{i:06d}" for i in range(1, len(leads) + 1)])
+    return leads
+
+
+def _usage_events(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+    days = _workdays()
+    rollout = _rollout_by_rep(teams, reps)
+    frames = []
+    for rep_id, rep_rollout in zip(reps["rep_id"], rollout):
+        active = rng.random(len(days)) < 0.92
+        frames.append(
+            pd.DataFrame(
+                {"event_date": days[active], "user_id": rep_id, "module": "pipeline",
+                 "events": rng.poisson(12, active.sum()) + 1}
+            )
+        )
+        reporting = rng.random(len(days)) < 0.15
+        frames.append(
+            pd.DataFrame(
+                {"event_date": days[reporting], "user_id": rep_id, "module": "reports",
+                 "events": rng.poisson(3, reporting.sum()) + 1}
+            )
+        )
+        if pd.isna(rep_rollout):
+            continue
+        weeks_since = _weeks_since(days, rep_rollout)
+        week_active = {
+            week: rng.random() < adoption_share(week) for week in np.unique(weeks_since[weeks_since >= 0])
+        }
+        scoring = np.array([week_active.get(week, False) for week in weeks_since]) & (
+            rng.random(len(days)) < 0.6
+        )
+        frames.append(
+            pd.DataFrame(
+                {"event_date": days[scoring], "user_id": rep_id, "module": "lead_scoring",
+                 "events": rng.poisson(5, scoring.sum()) + 1}
+            )
+        )
+    events = pd.concat(frames, ignore_index=True)
+    events["event_date"] = events["event_date"].dt.strftime("%Y-%m-%d")
+    return events.sort_values(["event_date", "user_id", "module"], ignore_index=True)
+
+
+def _approvals(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    days = _workdays()
+    per_day = rng.poisson(8, len(days))
+    submitted = days.repeat(per_day) + pd.to_timedelta(rng.integers(9 * 60, 18 * 60, per_day.sum()), unit="min")
+    submitted = pd.DatetimeIndex(np.sort(submitted.to_numpy()))
+    automated = submitted >= APPROVAL_AUTOMATION
+    median_hours = np.where(automated, APPROVAL_MEDIAN_HOURS_AFTER, APPROVAL_MEDIAN_HOURS_BEFORE)
+    cycle_minutes = np.round(median_hours * 60 * np.exp(rng.normal(0.0, 0.5, len(submitted))))
+    completed = submitted + pd.to_timedelta(cycle_minutes, unit="min")
+    request_ids = [f"A{i:05d}" for i in range(1, len(submitted) + 1)]
+    approvers = [APPROVERS_AFTER if flag else APPROVERS_BEFORE for flag in automated]
+    approvals = pd.DataFrame(
+        {
+            "request_id": request_ids,
+            "request_type": rng.choice(["discount", "contract", "refund"], len(submitted), p=[0.5, 0.3, 0.2]),
+            "amount_cny": np.round(_lognormal(rng, 8_000, 0.8, len(submitted)), -1),
+            "submitted_at": submitted.strftime("%Y-%m-%dT%H:%M:%S"),
+            "completed_at": completed.strftime("%Y-%m-%dT%H:%M:%S"),
+            "approvers_required": [len(chain) for chain in approvers],
+        }
+    )
+    step_rows = [
+        (request_id, step, role)
+        for request_id, chain in zip(request_ids, approvers)
+        for step, role in enumerate(chain, start=1)
+    ]
+    steps = pd.DataFrame(step_rows, columns=["request_id", "step", "approver_role"])
+    steps["touch_minutes"] = np.round(_lognormal(rng, APPROVAL_TOUCH_MEDIAN_MINUTES, 0.4, len(steps)), 1)
+    return approvals, steps
+
+
+def _tickets(rng: np.random.Generator) -> pd.DataFrame:
+    week_starts = pd.date_range(START, periods=WEEKS, freq="7D")
+    weeks_after_price = _weeks_since(week_starts, PRICE_CHANGE)
+    base_counts = rng.poisson(TICKETS_PER_WEEK * (1 + 0.25 * _season(week_starts)))
+    surge = np.where(
+        weeks_after_price >= 0, BILLING_SURGE_PER_WEEK * np.exp(-weeks_after_price / BILLING_SURGE_DECAY_WEEKS), 0.0
+    )
+    surge_counts = rng.poisson(surge)
+    categories = list(TICKET_CATEGORY_SHARES)
+    frames = []
+    for week_start, base, extra in zip(week_starts, base_counts, surge_counts):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "opened_on": week_start + pd.to_timedelta(rng.integers(0, 7, base + extra), unit="D"),
+                    "category": np.concatenate(
+                        [rng.choice(categories, base, p=list(TICKET_CATEGORY_SHARES.values())),
+                         np.full(extra, "billing")]
+                    ),
+                }
+            )
+        )
+    tickets = pd.concat(frames, ignore_index=True).sort_values(["opened_on", "category"], kind="stable", ignore_index=True)
+    opened = pd.DatetimeIndex(tickets["opened_on"])
+    mean_hours = (
+        tickets["category"].map(TICKET_CATEGORY_HOURS).to_numpy()
+        + SERVICE_SEASON_AMPLITUDE_HOURS * _season(opened)
+        + np.where(opened >= SERVICE_CHANGE, SERVICE_EFFECT_HOURS, 0.0)
+    )
+    shape = 4.0  # gamma noise keeps hours positive and the mean exact
+    tickets["resolution_hours"] = np.round(rng.gamma(shape, mean_hours / shape), 2)
+    tickets["channel"] = rng.choice(["email", "chat", "phone"], len(tickets), p=[0.4, 0.45, 0.15])
+    tickets["opened_on"] = opened.strftime("%Y-%m-%d")
+    tickets.insert(0, "ticket_id", [f"S{i:06d}" for i in range(1, len(tickets) + 1)])
+    return tickets[["ticket_id", "opened_on", "category", "channel", "resolution_hours"]]
+
+
+def _push_campaigns(rng: np.random.Generator) -> pd.DataFrame:
+    days = pd.date_range(START, END, freq="D").repeat(PUSHES_PER_DAY)
+    automated = days >= PUSH_AUTOMATION
+    median = np.where(automated, PUSH_MEDIAN_MINUTES_AUTOMATED, PUSH_MEDIAN_MINUTES_MANUAL)
+    audience = np.round(180_000 * (1 + 0.3 * (days - START).days.to_numpy() / 730) * rng.uniform(0.8, 1.2, len(days)))
+    open_rate = np.where(automated, 0.046, 0.042) + rng.normal(0, 0.004, len(days))
+    return pd.DataFrame(
+        {
+            "push_id": [f"P{i:05d}" for i in range(1, len(days) + 1)],
+            "sent_on": days.strftime("%Y-%m-%d"),
+            "mode": np.where(automated, "automated", "manual"),
+            "prep_minutes": np.round(median * np.exp(rng.normal(0.0, 0.35, len(days))), 1),
+            "audience": audience.astype(int),
+            "opens": np.round(audience * open_rate).astype(int),
+        }
+    )
+
+
+def _customers_monthly(rng: np.random.Generator) -> pd.DataFrame:
+    months = pd.date_range(START.replace(day=1), END, freq="MS")
+    active = 1_800
+    rows = []
+    for month in months:
+        after_price = month >= PRICE_CHANGE
+        months_after = (month.year - PRICE_CHANGE.year) * 12 + month.month - PRICE_CHANGE.month
+        churn_rate = 0.022 + (0.006 if after_price and months_after < 3 else 0.0)
+        new = int(rng.poisson(85 + 0.8 * len(rows)))
+        churned = int(rng.binomial(active, churn_rate))
+        active = active + new - churned
+        price = PRICE_AFTER if after_price else PRICE_BEFORE
+        seats = int(round(active * rng.normal(12.0, 0.15)))
+        rows.append(
+            {
+                "month": month.strftime("%Y-%m-%d"),
+                "active_customers": active,
+                "new_customers": new,
+                "churned_customers": churned,
+                "seats": seats,
+                "list_price_cny_per_seat": price,
+                "mrr_cny": round(seats * price, 2),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _project_costs() -> pd.DataFrame:
+    months = pd.date_range(START.replace(day=1), END, freq="MS")
+    rows = []
+    for project, first_month, build_months, build_cost, run_cost in PROJECTS:
+        build_start = pd.Timestamp(first_month + "-01")
+        live = build_start + pd.DateOffset(months=build_months)
+        for month in months:
+            if build_start <= month < live:
+                rows.append((project, month.strftime("%Y-%m-%d"), "build", build_cost))
+            elif month >= live:
+                rows.append((project, month.strftime("%Y-%m-%d"), "run", run_cost))
+    return pd.DataFrame(rows, columns=["project", "month", "cost_type", "amount_cny"])
+
+
+def _rubric_items() -> pd.DataFrame:
+    rows = []
+    for dimension, statements in DIMENSIONS.items():
+        for position, statement in enumerate(statements):
+            stage_level = position // 2 + 1
+            rows.append((dimension, STAGES[stage_level - 1], stage_level, statement))
+    items = pd.DataFrame(rows, columns=["dimension", "stage", "stage_level", "statement"])
+    items.insert(0, "item_id", [f"I{i:02d}" for i in range(1, len(items) + 1)])
+    return items
+
+
+def _pm_answers(rng: np.random.Generator, items: pd.DataFrame) -> pd.DataFrame:
+    dimension_order = list(DIMENSIONS)
+    rows = []
+    for pm_id, _name, _tenure, _system, stages in PM_TEAM:
+        for item in items.itertuples():
+            if pm_id == PM_WITH_GAPS and item.item_id in UNANSWERED_ITEMS:
+                continue
+            true_stage = stages[dimension_order.index(item.dimension)]
+            agrees = item.stage_level <= true_stage
+            if pm_id == INCONSISTENT_PM:
+                agrees = item.stage_level >= 3
+            scale = [3, 4, 5] if agrees else [1, 2, 3]
+            rows.append((pm_id, item.item_id, int(rng.choice(scale, p=[0.1, 0.45, 0.45] if agrees else [0.45, 0.45, 0.1]))))
+    return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement"])
+
+
+def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+    """Build every table of the sample company, ready to write as CSV."""
+    rng = np.random.default_rng(seed)
+    teams = _sales_teams()
+    reps = _sales_reps(rng)
+    approvals, approval_steps = _approvals(rng)
+    items = _rubric_items()
+    return {
+        "sales_teams": teams,
+        "sales_reps": reps,
+        "leads": _leads(rng, teams, reps),
+        "usage_events": _usage_events(rng, teams, reps),
+        "approvals": approvals,
+        "approval_steps": approval_steps,
+        "tickets": _tickets(rng),
+        "push_campaigns": _push_campaigns(rng),
+        "customers_monthly": _customers_monthly(rng),
+        "wages": pd.DataFrame({"role": list(WAGES), "loaded_hourly_cost_cny": list(WAGES.values())}),
+        "project_costs": _project_costs(),
+        "price_benchmarks": pd.DataFrame(
+            PRICE_BENCHMARKS,
+            columns=["vendor", "product_category", "plan", "unit", "price_cny_per_unit_month", "min_units"],
+        ),
+        "pm_team": pd.DataFrame(
+            [pm[:4] for pm in PM_TEAM], columns=["pm_id", "name", "tenure_years", "system"]
+        ),
+        "rubric_items": items,
+        "pm_answers": _pm_answers(rng, items),
+    }

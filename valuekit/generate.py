@@ -1,0 +1,130 @@
+"""Write the sample company to a folder: CSV files, datapackage.json and the data dictionary.
+
+Run ``python -m valuekit.generate data`` (or ``make data``) to regenerate ``data/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import company
+from .schema import TABLES, write_datapackage
+
+T = company.PLANTED_TRUTHS
+
+PLANTED_TRUTH_LINES = [
+    ("CRM lead scoring (staged rollout)",
+     f"Conversion rises by **{T['crm_lift_pp']:.1f} percentage points** once lead scoring has ramped up; "
+     f"the lift grows linearly over the first {T['crm_ramp_weeks']} weeks after a team's rollout. "
+     f"Teams go live on four dates (see `sales_teams.crm_rollout_date`); team {T['crm_never_treated_team']} "
+     "(Partners) is never treated. Conversion also drifts up by 1.5 points a year and moves a little with the "
+     "seasons, for every team alike."),
+    ("Lead-scoring adoption",
+     f"The share of a team's reps using lead scoring in week *k* after rollout is "
+     f"{T['adoption_ceiling']:.0%} × (1 − e^(−(k+1)/{company.ADOPTION_WEEKS:g})), rising towards a ceiling of "
+     f"**{T['adoption_ceiling']:.0%}**."),
+    ("Approval automation",
+     f"From {company.APPROVAL_AUTOMATION:%Y-%m-%d} the median cycle time halves from "
+     f"**{T['approval_median_hours_before']:g} h to {T['approval_median_hours_after']:g} h**, and approvers per "
+     f"request fall from **{T['approvers_before']} to {T['approvers_after']}**. Each sign-off takes a median "
+     f"{T['approval_touch_median_minutes']:g} minutes of the approver's time before and after."),
+    ("Service-desk agent console",
+     f"From {company.SERVICE_CHANGE:%Y-%m-%d} resolution time falls by **{-T['service_effect_hours']:g} hours** "
+     "for every ticket category. Two things confound a naive before/after: resolution time peaks each January "
+     f"and bottoms out each July (±{T['service_season_amplitude_hours']:g} h), and on the same day the list "
+     f"price rises from {T['price_before_cny']:g} to {T['price_after_cny']:g} CNY per seat, which brings a "
+     f"decaying surge of slower billing tickets ({company.BILLING_SURGE_PER_WEEK} extra a week at first)."),
+    ("Push automation",
+     f"From {company.PUSH_AUTOMATION:%Y-%m-%d} an automated strategy picks push content: staff preparation time "
+     f"per push falls from a median **{T['push_median_minutes_manual']:g} to "
+     f"{T['push_median_minutes_automated']:g} minutes**, {company.PUSHES_PER_DAY} pushes a day."),
+    ("Price change and churn",
+     f"The list price moves from {T['price_before_cny']:g} to {T['price_after_cny']:g} CNY per seat on "
+     f"{company.PRICE_CHANGE:%Y-%m-%d}; monthly churn rises from 2.2% to 2.8% for the three months after."),
+    ("PM self-assessment",
+     "Each PM has a true stage per dimension (1 follow … 4 lead): they agree (3–5, mostly 4–5) with statements at "
+     "or below it and disagree (1–3, mostly 1–2) with those above. "
+     f"{company.INCONSISTENT_PM} answers inconsistently (agrees with drive and lead statements, disagrees with "
+     f"follow and collaborate ones); {company.PM_WITH_GAPS} left {len(company.UNANSWERED_ITEMS)} statements "
+     f"unanswered ({', '.join(company.UNANSWERED_ITEMS)})."),
+]
+
+
+def _pm_stage_table() -> str:
+    header = "| PM | " + " | ".join(company.DIMENSIONS) + " |"
+    rule = "|---" * (len(company.DIMENSIONS) + 1) + "|"
+    rows = [
+        f"| {pm_id} | " + " | ".join(company.STAGES[stage - 1] for stage in stages) + " |"
+        for pm_id, _name, _tenure, _system, stages in company.PM_TEAM
+    ]
+    return "\n".join([header, rule, *rows])
+
+
+def data_dictionary(seed: int) -> str:
+    """Markdown data dictionary: tables, fields and the planted truths."""
+    lines = [
+        "# Data dictionary: Kestrel Cloud",
+        "",
+        "Kestrel Cloud is the book's fictional sample company: a B2B subscription business selling a",
+        "scheduling product to small businesses, with an inside-sales team on a CRM, a customer-service desk,",
+        "internal approval workflows and a content/push back office. The data covers",
+        f"{company.START:%Y-%m-%d} to {company.END:%Y-%m-%d} ({company.WEEKS} weeks).",
+        "",
+        f"Every file here is written by `python -m valuekit.generate data` with seed {seed}; regenerating gives",
+        "byte-identical files. `datapackage.json` holds the machine-readable schema (a Frictionless Data",
+        "Package: types, constraints, primary and foreign keys); the loader validates every file against it.",
+        "Money is in CNY. Dates are ISO `YYYY-MM-DD`; timestamps are `YYYY-MM-DDTHH:MM:SS`, local time.",
+        "",
+        "## Planted truths",
+        "",
+        "The generator builds these effects into the data, so you can check that a method recovers them.",
+        "",
+    ]
+    lines += [f"- **{title}.** {text}" for title, text in PLANTED_TRUTH_LINES]
+    lines += ["", "True stage of each PM per dimension:", "", _pm_stage_table(), "", "## Tables", ""]
+    for name, spec in TABLES.items():
+        key = ", ".join(f"`{field}`" for field in spec["primaryKey"])
+        lines += [f"### `{name}.csv`", "", f"{spec['title']}. Primary key: {key}.", ""]
+        for foreign_key in spec.get("foreignKeys", []):
+            ref = foreign_key["reference"]
+            lines += [f"`{foreign_key['fields'][0]}` refers to `{ref['resource']}.{ref['fields'][0]}`.", ""]
+        lines += ["| column | type | required | description |", "|---|---|---|---|"]
+        for field in spec["fields"]:
+            constraints = field["constraints"]
+            extra = ""
+            if "enum" in constraints:
+                extra = " One of " + ", ".join(f"`{value}`" for value in constraints["enum"]) + "."
+            required = "yes" if constraints["required"] else "no"
+            lines.append(f"| `{field['name']}` | {field['type']} | {required} | {field['description']}{extra} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_company(folder: Path, seed: int = company.DEFAULT_SEED) -> list[Path]:
+    """Generate the company and write every file; returns the paths written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in company.generate(seed).items():
+        path = folder / f"{name}.csv"
+        table.to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+    written.append(write_datapackage(folder))
+    readme = folder / "README.md"
+    readme.write_text(data_dictionary(seed), encoding="utf-8")
+    written.append(readme)
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="where to write the files")
+    parser.add_argument("--seed", type=int, default=company.DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    for path in write_company(args.folder, args.seed):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

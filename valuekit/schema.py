@@ -1,0 +1,240 @@
+"""The data contract: one Frictionless Table Schema per table of the sample company.
+
+This module is the single source of ``data/datapackage.json``; the loader
+validates every CSV it reads against these schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .company import APPROVERS_BEFORE, DIMENSIONS, STAGES, TICKET_CATEGORY_HOURS, WAGES
+
+
+def _field(name: str, type_: str, description: str, **constraints) -> dict:
+    field = {"name": name, "type": type_, "description": description}
+    if type_ == "datetime":
+        field["format"] = "%Y-%m-%dT%H:%M:%S"
+    field["constraints"] = {"required": True, **constraints}
+    return field
+
+
+def _optional(field: dict) -> dict:
+    field["constraints"]["required"] = False
+    return field
+
+
+def _fk(field: str, table: str, target: str) -> dict:
+    return {"fields": [field], "reference": {"resource": table, "fields": [target]}}
+
+
+TABLES: dict[str, dict] = {
+    "sales_teams": {
+        "title": "Inside-sales teams and their CRM lead-scoring rollout",
+        "fields": [
+            _field("team_id", "string", "Team identifier.", unique=True, pattern="T[0-9]+"),
+            _field("team_name", "string", "Team name."),
+            _field("city", "string", "Office the team sits in."),
+            _optional(_field("crm_rollout_date", "date", "Monday lead scoring went live for the team; empty if never.")),
+        ],
+        "primaryKey": ["team_id"],
+    },
+    "sales_reps": {
+        "title": "Sales representatives",
+        "fields": [
+            _field("rep_id", "string", "Representative identifier.", unique=True),
+            _field("team_id", "string", "Team the rep belongs to."),
+            _field("hired_on", "date", "Hiring date."),
+        ],
+        "primaryKey": ["rep_id"],
+        "foreignKeys": [_fk("team_id", "sales_teams", "team_id")],
+    },
+    "leads": {
+        "title": "Sales leads worked in the CRM, one row per lead",
+        "fields": [
+            _field("lead_id", "string", "Lead identifier.", unique=True),
+            _field("rep_id", "string", "Rep who owns the lead."),
+            _field("created_on", "date", "Day the lead entered the CRM."),
+            _field("source", "string", "Where the lead came from.", enum=["inbound", "outbound", "referral"]),
+            _field("converted", "boolean", "Whether the lead became a paying customer."),
+            _optional(_field("deal_value_cny", "number", "First-year contract value in CNY; empty if not converted.", minimum=0)),
+        ],
+        "primaryKey": ["lead_id"],
+        "foreignKeys": [_fk("rep_id", "sales_reps", "rep_id")],
+    },
+    "usage_events": {
+        "title": "CRM usage, one row per user, workday and module with at least one event",
+        "fields": [
+            _field("event_date", "date", "Workday of the events."),
+            _field("user_id", "string", "Rep who used the module."),
+            _field("module", "string", "CRM module used.", enum=["pipeline", "reports", "lead_scoring"]),
+            _field("events", "integer", "Number of instrumented events that day.", minimum=1),
+        ],
+        "primaryKey": ["event_date", "user_id", "module"],
+        "foreignKeys": [_fk("user_id", "sales_reps", "rep_id")],
+    },
+    "approvals": {
+        "title": "Internal approval requests (discounts, contracts, refunds)",
+        "fields": [
+            _field("request_id", "string", "Request identifier.", unique=True),
+            _field("request_type", "string", "What is being approved.", enum=["discount", "contract", "refund"]),
+            _field("amount_cny", "number", "Amount at stake in CNY.", minimum=0),
+            _field("submitted_at", "datetime", "When the request was submitted (local time)."),
+            _field("completed_at", "datetime", "When the last approval was given (local time)."),
+            _field("approvers_required", "integer", "People who had to sign off.", minimum=1,
+                   maximum=len(APPROVERS_BEFORE)),
+        ],
+        "primaryKey": ["request_id"],
+    },
+    "approval_steps": {
+        "title": "Each human sign-off on an approval request",
+        "fields": [
+            _field("request_id", "string", "Request the step belongs to."),
+            _field("step", "integer", "Position of the step in the chain.", minimum=1),
+            _field("approver_role", "string", "Role that signed off.", enum=list(APPROVERS_BEFORE)),
+            _field("touch_minutes", "number", "Minutes the approver spent on the step.", minimum=0),
+        ],
+        "primaryKey": ["request_id", "step"],
+        "foreignKeys": [_fk("request_id", "approvals", "request_id")],
+    },
+    "tickets": {
+        "title": "Customer-service desk tickets",
+        "fields": [
+            _field("ticket_id", "string", "Ticket identifier.", unique=True),
+            _field("opened_on", "date", "Day the ticket was opened."),
+            _field("category", "string", "Ticket category.", enum=list(TICKET_CATEGORY_HOURS)),
+            _field("channel", "string", "Channel the customer used.", enum=["email", "chat", "phone"]),
+            _field("resolution_hours", "number", "Hours from opening to resolution.", minimum=0),
+        ],
+        "primaryKey": ["ticket_id"],
+    },
+    "push_campaigns": {
+        "title": "Push notifications prepared in the content back office",
+        "fields": [
+            _field("push_id", "string", "Push identifier.", unique=True),
+            _field("sent_on", "date", "Day the push was sent."),
+            _field("mode", "string", "Who picked the content.", enum=["manual", "automated"]),
+            _field("prep_minutes", "number", "Staff minutes spent preparing the push.", minimum=0),
+            _field("audience", "integer", "Users the push was sent to.", minimum=0),
+            _field("opens", "integer", "Users who opened it.", minimum=0),
+        ],
+        "primaryKey": ["push_id"],
+    },
+    "customers_monthly": {
+        "title": "The subscription business month by month",
+        "fields": [
+            _field("month", "date", "First day of the month.", unique=True),
+            _field("active_customers", "integer", "Paying customers at month end.", minimum=0),
+            _field("new_customers", "integer", "Customers won in the month.", minimum=0),
+            _field("churned_customers", "integer", "Customers lost in the month.", minimum=0),
+            _field("seats", "integer", "Paid seats at month end.", minimum=0),
+            _field("list_price_cny_per_seat", "number", "List price per seat per month in CNY.", minimum=0),
+            _field("mrr_cny", "number", "Monthly recurring revenue in CNY at list price.", minimum=0),
+        ],
+        "primaryKey": ["month"],
+    },
+    "wages": {
+        "title": "Loaded hourly cost per role (salary, benefits, office, management overhead)",
+        "fields": [
+            _field("role", "string", "Role.", unique=True),
+            _field("loaded_hourly_cost_cny", "number", "Fully loaded cost of one hour in CNY.", minimum=0),
+        ],
+        "primaryKey": ["role"],
+    },
+    "project_costs": {
+        "title": "Build and run costs of the back-office projects, by month",
+        "fields": [
+            _field("project", "string", "Project."),
+            _field("month", "date", "First day of the month."),
+            _field("cost_type", "string", "Build (one-off) or run (recurring).", enum=["build", "run"]),
+            _field("amount_cny", "number", "Cost in CNY.", minimum=0),
+        ],
+        "primaryKey": ["project", "month"],
+    },
+    "price_benchmarks": {
+        "title": "List prices of comparable third-party offerings (illustrative)",
+        "fields": [
+            _field("vendor", "string", "Fictional vendor."),
+            _field("product_category", "string", "What the offering replaces."),
+            _field("plan", "string", "Price plan."),
+            _field("unit", "string", "What the price is per.", enum=["seat", "account"]),
+            _field("price_cny_per_unit_month", "number", "List price per unit per month in CNY.", minimum=0),
+            _field("min_units", "integer", "Smallest number of units sold.", minimum=1),
+        ],
+        "primaryKey": ["vendor", "plan"],
+    },
+    "pm_team": {
+        "title": "The back-office product team taking the positioning self-assessment",
+        "fields": [
+            _field("pm_id", "string", "Product manager identifier.", unique=True),
+            _field("name", "string", "Fictional name."),
+            _field("tenure_years", "number", "Years in back-office product work.", minimum=0),
+            _field("system", "string", "System the PM owns.", enum=["crm", "service_desk", "approvals", "content"]),
+        ],
+        "primaryKey": ["pm_id"],
+    },
+    "rubric_items": {
+        "title": "Positioning rubric: behaviour statements per dimension and stage",
+        "fields": [
+            _field("item_id", "string", "Statement identifier.", unique=True),
+            _field("dimension", "string", "What the statement is about.", enum=list(DIMENSIONS)),
+            _field("stage", "string", "Stage the behaviour belongs to.", enum=list(STAGES)),
+            _field("stage_level", "integer", "Stage as a number: 1 follow, 2 collaborate, 3 drive, 4 lead.",
+                   minimum=1, maximum=len(STAGES)),
+            _field("statement", "string", "The behaviour, in the first person."),
+        ],
+        "primaryKey": ["item_id"],
+    },
+    "pm_answers": {
+        "title": "Self-assessment answers: agreement with each rubric statement",
+        "fields": [
+            _field("pm_id", "string", "Who answered."),
+            _field("item_id", "string", "Statement answered."),
+            _field("agreement", "integer", "1 strongly disagree .. 5 strongly agree.", minimum=1, maximum=5),
+        ],
+        "primaryKey": ["pm_id", "item_id"],
+        "foreignKeys": [_fk("pm_id", "pm_team", "pm_id"), _fk("item_id", "rubric_items", "item_id")],
+    },
+}
+
+# wages.role must name a known role; keep the enum next to the company definition.
+TABLES["wages"]["fields"][0]["constraints"]["enum"] = list(WAGES)
+
+
+def table_schema(name: str) -> dict:
+    """The Frictionless Table Schema of one table."""
+    spec = TABLES[name]
+    schema = {"fields": spec["fields"], "primaryKey": spec["primaryKey"], "missingValues": [""]}
+    if "foreignKeys" in spec:
+        schema["foreignKeys"] = spec["foreignKeys"]
+    return schema
+
+
+def datapackage() -> dict:
+    """The Frictionless Data Package descriptor of the whole sample company."""
+    return {
+        "name": "kestrel-cloud-sample",
+        "title": "Kestrel Cloud: sample company for Back-Office Value",
+        "description": "Generated by valuekit.generate; see README.md for the planted truths.",
+        "licenses": [{"name": "CC0-1.0", "title": "CC0 1.0"}],
+        "resources": [
+            {
+                "name": name,
+                "title": spec["title"],
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema(name),
+            }
+            for name, spec in TABLES.items()
+        ],
+    }
+
+
+def write_datapackage(folder: Path) -> Path:
+    path = Path(folder) / "datapackage.json"
+    path.write_text(json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
