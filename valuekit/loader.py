@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Package, Resource, Schema
+from frictionless import Checklist, Package, Resource, Schema
 
 from .schema import TABLES, table_schema
 
@@ -112,8 +112,6 @@ def _describe(error, fields: list[dict]) -> str:
         return "the row has fewer values than the header"
     if kind == "extra-cell":
         return "the row has more values than the header"
-    if kind == "blank-row":
-        return "the row is blank"
     return error.message
 
 
@@ -184,5 +182,7 @@ def load_tables(data_dir: str | Path, names: list[str] | None = None) -> dict[st
     needed = _dependencies(wanted)
     headers = {name: _check_file(folder / f"{name}.csv", name) for name in needed}
     package = Package(resources=[_resource(folder, name, headers[name]) for name in needed])
-    _raise_first_error(package.validate(limit_errors=1), folder)
+    # Blank lines (often trailing ones) are harmless: pandas skips them too.
+    report = package.validate(checklist=Checklist(skip_errors=["blank-row"]), limit_errors=1)
+    _raise_first_error(report, folder)
     return {name: _to_frame(folder / f"{name}.csv", name) for name in wanted}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import seaborn as sns
 
 PALETTE = "colorblind"
@@ -24,3 +25,9 @@ def apply() -> None:
             "svg.hashsalt": "back-office-value",
         }
     )
+
+
+def format_month_axis(ax) -> None:
+    """Quarterly ticks labelled 'Jan 2023', for two years of monthly data."""
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
