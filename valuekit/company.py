@@ -24,11 +24,11 @@ SALES_TEAMS = [
     ("T5", "Central", "Wuhan", "2024-04-01"),
     ("T6", "Partners", "Hangzhou", None),
 ]
-REPS_PER_TEAM = 8
+REPS_PER_TEAM = 10
 TEAM_BASE_CONVERSION = [0.16, 0.19, 0.14, 0.18, 0.21, 0.17]
 SOURCE_SHARES = {"inbound": 0.50, "outbound": 0.35, "referral": 0.15}
 SOURCE_CONVERSION_SHIFT = {"inbound": 0.0, "outbound": -0.05, "referral": 0.08}
-LEADS_PER_REP_WEEK = 6
+LEADS_PER_REP_WEEK = 10
 CRM_LIFT = 0.05  # conversion lift once lead scoring has fully ramped up
 CRM_RAMP_WEEKS = 8
 ADOPTION_CEILING = 0.9
@@ -189,7 +189,7 @@ def _weeks_since(dates: pd.Series | pd.DatetimeIndex, event: pd.Timestamp) -> np
 
 def _season(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     """Annual cycle in [-1, 1] that peaks on 15 January."""
-    day_of_year = pd.DatetimeIndex(dates).dayofyear.to_numpy()
+    day_of_year = pd.DatetimeIndex(dates).day_of_year.to_numpy()
     return np.cos(2 * np.pi * (day_of_year - 15) / 365.25)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Checklist, Package, Resource, Schema
+from frictionless import Dialect, Package, Resource, Schema
 
 from .schema import TABLES, table_schema
 
@@ -88,6 +88,8 @@ def _resource(folder: Path, name: str, header: list[str]) -> Resource:
     return Resource(
         name=name, path=f"{name}.csv", basepath=str(folder), format="csv", encoding=encoding,
         schema=Schema.from_descriptor(schema),
+        # Blank lines, often trailing ones from spreadsheets, are harmless: pandas skips them too.
+        dialect=Dialect(skip_blank_rows=True),
     )
 
 
@@ -182,7 +184,5 @@ def load_tables(data_dir: str | Path, names: list[str] | None = None) -> dict[st
     needed = _dependencies(wanted)
     headers = {name: _check_file(folder / f"{name}.csv", name) for name in needed}
     package = Package(resources=[_resource(folder, name, headers[name]) for name in needed])
-    # Blank lines (often trailing ones) are harmless: pandas skips them too.
-    report = package.validate(checklist=Checklist(skip_errors=["blank-row"]), limit_errors=1)
-    _raise_first_error(report, folder)
+    _raise_first_error(package.validate(limit_errors=1), folder)
     return {name: _to_frame(folder / f"{name}.csv", name) for name in wanted}

@@ -1,0 +1,21 @@
+from pathlib import Path
+
+import pytest
+
+from valuekit import load_tables
+from valuekit.company import DEFAULT_SEED
+from valuekit.generate import write_company
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+OTHER_SEED = 7
+
+
+@pytest.fixture(scope="session", params=[DEFAULT_SEED, OTHER_SEED], ids=["committed-seed", "other-seed"])
+def company(request, tmp_path_factory):
+    """Every table, loaded through the validating loader, for the committed seed and another one."""
+    if request.param == DEFAULT_SEED:
+        return load_tables(DATA_DIR)
+    folder = tmp_path_factory.mktemp(f"seed{request.param}")
+    write_company(folder, seed=request.param)
+    return load_tables(folder)

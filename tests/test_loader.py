@@ -1,0 +1,179 @@
+"""The loader's contract: clear one-line errors naming file, row and column; user files never modified."""
+
+import hashlib
+import shutil
+
+import pandas as pd
+import pytest
+
+from valuekit import DataError, load_tables
+
+from .conftest import DATA_DIR
+
+
+@pytest.fixture()
+def data_copy(tmp_path):
+    folder = tmp_path / "my export"
+    shutil.copytree(DATA_DIR, folder)
+    return folder
+
+
+def fingerprints(folder):
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+
+def edit_line(path, line_number, old, new, encoding="utf-8"):
+    """Replace text on one line, counted as a spreadsheet counts rows (header = 1)."""
+    lines = path.read_text(encoding=encoding).split("\n")
+    assert old in lines[line_number - 1]
+    lines[line_number - 1] = lines[line_number - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding=encoding)
+
+
+def load_error(folder, tables):
+    before = fingerprints(folder)
+    with pytest.raises(DataError) as caught:
+        load_tables(folder, tables)
+    assert fingerprints(folder) == before, "the loader modified the user's files"
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_loads_every_table_with_schema_types():
+    tables = load_tables(DATA_DIR)
+    assert set(tables) == {"sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps",
+                           "tickets", "push_campaigns", "customers_monthly", "wages", "project_costs",
+                           "price_benchmarks", "pm_team", "rubric_items", "pm_answers"}
+    leads = tables["leads"]
+    assert pd.api.types.is_datetime64_any_dtype(leads["created_on"])
+    assert leads["converted"].dtype == bool
+    assert leads.loc[~leads["converted"], "deal_value_cny"].isna().all()
+    assert leads.loc[leads["converted"], "deal_value_cny"].gt(0).all()
+    assert pd.api.types.is_datetime64_any_dtype(tables["approvals"]["submitted_at"])
+    assert tables["usage_events"]["events"].dtype == "int64"
+
+
+def test_loads_only_the_tables_asked_for():
+    tables = load_tables(DATA_DIR, ["leads"])
+    assert list(tables) == ["leads"]
+
+
+def test_missing_file(data_copy):
+    (data_copy / "sales_reps.csv").unlink()
+    message = load_error(data_copy, ["leads"])
+    assert message.startswith(f"{data_copy / 'sales_reps.csv'}: file not found")
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "leads.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.drop(columns="source").to_csv(path, index=False)
+    message = load_error(data_copy, ["leads"])
+    assert message.startswith(f"{path}, row 1, column 'source': column missing from the header")
+
+
+def test_wrong_type(data_copy):
+    path = data_copy / "usage_events.csv"
+    lines = path.read_text().split("\n")
+    fields = lines[3].split(",")
+    lines[3] = ",".join(fields[:3] + ["many"])
+    path.write_text("\n".join(lines))
+    message = load_error(data_copy, ["usage_events"])
+    assert message == f"{path}, row 4, column 'events': value 'many' is not an integer"
+
+
+def test_wrong_date_format(data_copy):
+    path = data_copy / "leads.csv"
+    edit_line(path, 6, "2023-01-02", "02/01/2023")
+    message = load_error(data_copy, ["leads"])
+    assert message == f"{path}, row 6, column 'created_on': value '02/01/2023' is not a date in the form YYYY-MM-DD"
+
+
+def test_empty_file(data_copy):
+    path = data_copy / "wages.csv"
+    path.write_bytes(b"")
+    message = load_error(data_copy, ["wages"])
+    assert message.startswith(f"{path}: the file is empty")
+    assert "loaded_hourly_cost_cny" in message
+
+
+def test_header_without_rows(data_copy):
+    path = data_copy / "wages.csv"
+    path.write_text("role,loaded_hourly_cost_cny\n")
+    assert load_error(data_copy, ["wages"]) == f"{path}, row 2: the file has a header but no data rows"
+
+
+def test_gbk_file(data_copy):
+    path = data_copy / "sales_teams.csv"
+    text = path.read_text(encoding="utf-8").replace("Partners", "渠道伙伴")
+    path.write_bytes(text.encode("gbk"))
+    message = load_error(data_copy, ["sales_teams"])
+    assert message.startswith(f"{path}, row 7, column 'team_name': the file is not UTF-8 text")
+    assert "GBK" in message
+
+
+def test_unknown_reference(data_copy):
+    path = data_copy / "leads.csv"
+    edit_line(path, 8, ",R", ",RX")
+    message = load_error(data_copy, ["leads"])
+    assert message.startswith(f"{path}, row 8, column 'rep_id': refers to a row that does not exist")
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy / "wages.csv"
+    lines = path.read_text().split("\n")
+    lines.insert(3, lines[1])
+    path.write_text("\n".join(lines))
+    message = load_error(data_copy, ["wages"])
+    assert message.startswith(f"{path}, row 4, column 'role': duplicate key")
+
+
+def test_value_outside_allowed_set(data_copy):
+    path = data_copy / "tickets.csv"
+    category = path.read_text().split("\n")[1].split(",")[2]
+    edit_line(path, 2, f",{category},", ",complaint,")
+    message = load_error(data_copy, ["tickets"])
+    assert message == f"{path}, row 2, column 'category': value 'complaint' is not one of: how_to, bug, account, billing"
+
+
+def test_negative_number(data_copy):
+    path = data_copy / "wages.csv"
+    edit_line(path, 3, ",260.0", ",-260.0")
+    assert load_error(data_copy, ["wages"]) == f"{path}, row 3, column 'loaded_hourly_cost_cny': value '-260.0' is below the minimum 0"
+
+
+def test_missing_required_value(data_copy):
+    path = data_copy / "wages.csv"
+    edit_line(path, 3, ",260.0", ",")
+    assert load_error(data_copy, ["wages"]) == (
+        f"{path}, row 3, column 'loaded_hourly_cost_cny': the value is missing and the column is required")
+
+
+def test_semicolon_separated_file_gets_a_hint(data_copy):
+    path = data_copy / "wages.csv"
+    path.write_text(path.read_text().replace(",", ";"))
+    assert "separated by ';'" in load_error(data_copy, ["wages"])
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(DataError, match="data folder not found"):
+        load_tables(tmp_path / "nowhere")
+
+
+def test_unknown_table():
+    with pytest.raises(DataError, match="unknown table 'deals'"):
+        load_tables(DATA_DIR, ["deals"])
+
+
+def test_accepts_bom_extra_columns_other_order_and_blank_lines(data_copy):
+    path = data_copy / "wages.csv"
+    frame = pd.read_csv(path)
+    frame["note"] = "from HR"
+    text = frame[["loaded_hourly_cost_cny", "note", "role"]].to_csv(index=False) + "\n\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    before = fingerprints(data_copy)
+    wages = load_tables(data_copy, ["wages"])["wages"]
+    assert fingerprints(data_copy) == before
+    assert list(wages.columns) == ["role", "loaded_hourly_cost_cny"]
+    pd.testing.assert_frame_equal(wages, load_tables(DATA_DIR, ["wages"])["wages"])
