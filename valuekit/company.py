@@ -466,8 +466,8 @@ def _pm_answers(rng: np.random.Generator, items: pd.DataFrame) -> pd.DataFrame:
             agrees = item.stage_level <= true_stage
             if pm_id == INCONSISTENT_PM:
                 agrees = item.stage_level >= 3
-            scale = [3, 4, 5] if agrees else [1, 2, 3]
-            rows.append((pm_id, item.item_id, int(rng.choice(scale, p=[0.1, 0.45, 0.45] if agrees else [0.45, 0.45, 0.1]))))
+            answer = rng.choice([4, 5]) if agrees else rng.choice([1, 2, 3], p=[0.45, 0.4, 0.15])
+            rows.append((pm_id, item.item_id, int(answer)))
     return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement"])
 
 

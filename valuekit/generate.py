@@ -43,8 +43,8 @@ PLANTED_TRUTH_LINES = [
      f"The list price moves from {T['price_before_cny']:g} to {T['price_after_cny']:g} CNY per seat on "
      f"{company.PRICE_CHANGE:%Y-%m-%d}; monthly churn rises from 2.2% to 2.8% for the three months after."),
     ("PM self-assessment",
-     "Each PM has a true stage per dimension (1 follow … 4 lead): they agree (3–5, mostly 4–5) with statements at "
-     "or below it and disagree (1–3, mostly 1–2) with those above. "
+     "Each PM has a true stage per dimension (1 follow … 4 lead): they agree (4 or 5) with statements at or below it "
+     "and disagree (1 to 3, mostly 1 or 2) with those above. "
      f"{company.INCONSISTENT_PM} answers inconsistently (agrees with drive and lead statements, disagrees with "
      f"follow and collaborate ones); {company.PM_WITH_GAPS} left {len(company.UNANSWERED_ITEMS)} statements "
      f"unanswered ({', '.join(company.UNANSWERED_ITEMS)})."),

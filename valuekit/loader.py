@@ -56,37 +56,37 @@ def _decode(path: Path, raw: bytes) -> str:
         raise DataError(f"{path}, row {row}, column '{column}': the file is not UTF-8 text; {hint}") from None
 
 
-def _check_file(path: Path, name: str) -> list[str]:
+def _check_file(path: Path, spec: dict, what: str) -> list[str]:
     """Fail early, with a precise message, on problems the validator reports vaguely; return the header."""
     if not path.is_file():
-        raise DataError(f"{path}: file not found; table '{name}' is required (see data/README.md)")
+        raise DataError(f"{path}: file not found; {what} is required")
     text = _decode(path, path.read_bytes())
     lines = text.splitlines()
     if not text.strip():
-        raise DataError(f"{path}: the file is empty; expected a header row with {_expected(name)}")
+        raise DataError(f"{path}: the file is empty; expected a header row with {_expected(spec)}")
     header = [label.strip() for label in lines[0].split(",")]
-    missing = [field["name"] for field in TABLES[name]["fields"] if field["name"] not in header]
+    missing = [field["name"] for field in spec["fields"] if field["name"] not in header]
     if missing:
         hint = " (is it separated by ';' or tabs? use commas)" if len(header) == 1 else ""
         raise DataError(f"{path}, row 1, column '{missing[0]}': column missing from the header{hint}; "
-                        f"expected {_expected(name)}")
+                        f"expected {_expected(spec)}")
     if not any(line.strip() for line in lines[1:]):
         raise DataError(f"{path}, row 2: the file has a header but no data rows")
     return header
 
 
-def _expected(name: str) -> str:
-    return "columns " + ", ".join(field["name"] for field in TABLES[name]["fields"])
+def _expected(spec: dict) -> str:
+    return "columns " + ", ".join(field["name"] for field in spec["fields"])
 
 
-def _resource(folder: Path, name: str, header: list[str]) -> Resource:
+def _resource(path: Path, name: str, spec: dict, header: list[str]) -> Resource:
     """A resource whose schema follows the file's own column order; extra columns are accepted as-is."""
-    known = {field["name"]: field for field in table_schema(name)["fields"]}
-    schema = table_schema(name)
+    schema = table_schema(spec)
+    known = {field["name"]: field for field in schema["fields"]}
     schema["fields"] = [known.get(label, {"name": label, "type": "any"}) for label in header]
-    encoding = "utf-8-sig" if (folder / f"{name}.csv").read_bytes().startswith(UTF8_BOM) else "utf-8"
+    encoding = "utf-8-sig" if path.read_bytes().startswith(UTF8_BOM) else "utf-8"
     return Resource(
-        name=name, path=f"{name}.csv", basepath=str(folder), format="csv", encoding=encoding,
+        name=name, path=path.name, basepath=str(path.parent), format="csv", encoding=encoding,
         schema=Schema.from_descriptor(schema),
         # Blank lines, often trailing ones from spreadsheets, are harmless: pandas skips them too.
         dialect=Dialect(skip_blank_rows=True),
@@ -129,23 +129,23 @@ def _constraint_clause(cell: str, note: str, constraints: dict) -> str:
     return f"value '{cell}' breaks the rule {note}"
 
 
-def _raise_first_error(report, folder: Path) -> None:
+def _raise_first_error(report, paths: dict[str, Path], specs: dict[str, dict]) -> None:
     for task in report.tasks:
         if task.valid:
             continue
         error = task.errors[0]
-        path = folder / f"{task.name}.csv"
+        path = paths[task.name]
         where = f"{path}, row {getattr(error, 'row_number', '?')}"
         column = getattr(error, "field_name", None)
         if column is None and error.type == "foreign-key":
             column = error.note.split('"')[1] if '"' in error.note else None
         if column:
             where += f", column '{column}'"
-        raise DataError(f"{where}: {_describe(error, TABLES[task.name]['fields'])}")
+        raise DataError(f"{where}: {_describe(error, specs[task.name]['fields'])}")
 
 
-def _to_frame(path: Path, name: str) -> pd.DataFrame:
-    fields = TABLES[name]["fields"]
+def _to_frame(path: Path, spec: dict) -> pd.DataFrame:
+    fields = spec["fields"]
     names = [field["name"] for field in fields]
     frame = pd.read_csv(path, encoding="utf-8-sig", usecols=names, dtype=str, keep_default_na=False,
                         skipinitialspace=True)
@@ -182,7 +182,20 @@ def load_tables(data_dir: str | Path, names: list[str] | None = None) -> dict[st
     if unknown:
         raise DataError(f"unknown table '{unknown[0]}'; the contract has: {', '.join(TABLES)}")
     needed = _dependencies(wanted)
-    headers = {name: _check_file(folder / f"{name}.csv", name) for name in needed}
-    package = Package(resources=[_resource(folder, name, headers[name]) for name in needed])
-    _raise_first_error(package.validate(limit_errors=1), folder)
-    return {name: _to_frame(folder / f"{name}.csv", name) for name in wanted}
+    paths = {name: folder / f"{name}.csv" for name in needed}
+    specs = {name: TABLES[name] for name in needed}
+    headers = {
+        name: _check_file(paths[name], specs[name], f"table '{name}' (see data/README.md)") for name in needed
+    }
+    package = Package(resources=[_resource(paths[name], name, specs[name], headers[name]) for name in needed])
+    _raise_first_error(package.validate(limit_errors=1), paths, specs)
+    return {name: _to_frame(paths[name], specs[name]) for name in wanted}
+
+
+def load_csv(path: str | Path, spec: dict) -> pd.DataFrame:
+    """Validate and load one CSV file against a table spec (fields and primary key, as in schema.TABLES)."""
+    path = Path(path)
+    header = _check_file(path, spec, "this file")
+    resource = _resource(path, "file", spec, header)
+    _raise_first_error(Package(resources=[resource]).validate(limit_errors=1), {"file": path}, {"file": spec})
+    return _to_frame(path, spec)

@@ -202,9 +202,8 @@ TABLES: dict[str, dict] = {
 TABLES["wages"]["fields"][0]["constraints"]["enum"] = list(WAGES)
 
 
-def table_schema(name: str) -> dict:
-    """The Frictionless Table Schema of one table."""
-    spec = TABLES[name]
+def table_schema(spec: dict) -> dict:
+    """The Frictionless Table Schema of one table spec (an entry of TABLES, or another file's spec)."""
     schema = {"fields": spec["fields"], "primaryKey": spec["primaryKey"], "missingValues": [""]}
     if "foreignKeys" in spec:
         schema["foreignKeys"] = spec["foreignKeys"]
@@ -227,7 +226,7 @@ def datapackage() -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "schema": table_schema(name),
+                "schema": table_schema(spec),
             }
             for name, spec in TABLES.items()
         ],

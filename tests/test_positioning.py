@@ -1,0 +1,223 @@
+"""The self-assessment scoring rule on hand-checked cases, the answers file, and the one-parameter rerun."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from valuekit import DataError, load_tables
+from valuekit import company as kestrel
+from valuekit.positioning import load_answers, score_dimensions, score_people, top_gaps
+
+from .conftest import DATA_DIR, ROOT
+
+PART2 = ROOT / "book" / "part2"
+DIMENSIONS = list(kestrel.DIMENSIONS)
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_tables(DATA_DIR, ["rubric_items"])["rubric_items"]
+
+
+def answers_from(rubric, answer_for, respondent="R"):
+    """Answer every statement with answer_for(item) (None leaves it unanswered)."""
+    rows = [(respondent, item.item_id, answer_for(item)) for item in rubric.itertuples()]
+    frame = pd.DataFrame(rows, columns=["respondent", "item_id", "agreement"])
+    return frame.dropna(subset=["agreement"]).astype({"agreement": "int64"})
+
+
+def stages(scores, respondent="R"):
+    return scores.loc[respondent, "stage"].reindex(DIMENSIONS).tolist()
+
+
+def test_all_answers_at_one_stage(rubric):
+    answers = answers_from(rubric, lambda item: 5 if item.stage_level <= 2 else 1)
+    dimensions = score_dimensions(answers, rubric)
+    assert stages(dimensions) == [2, 2, 2, 2, 2]
+    assert not dimensions["inconsistent"].any()
+    person = score_people(answers, rubric).loc["R"]
+    assert (person["overall_stage"], person["stage_name"], person["unanswered"]) == (2, "collaborate", 0)
+
+
+def test_extremes(rubric):
+    top = score_people(answers_from(rubric, lambda item: 5), rubric).loc["R"]
+    bottom = score_people(answers_from(rubric, lambda item: 1), rubric).loc["R"]
+    assert (top["overall_stage"], top["stage_name"]) == (4, "lead")
+    assert (bottom["overall_stage"], bottom["stage_name"]) == (0, "not yet follow")
+
+
+def test_mixed_stages_take_the_median_rounded_down(rubric):
+    target = dict(zip(DIMENSIONS, [1, 2, 3, 4, 2]))
+    answers = answers_from(rubric, lambda item: 4 if item.stage_level <= target[item.dimension] else 2)
+    assert stages(score_dimensions(answers, rubric)) == [1, 2, 3, 4, 2]
+    assert score_people(answers, rubric).loc["R", "overall_stage"] == 2
+
+    # A dimension left entirely unanswered scores 0 and still counts in the median: 0, 1, 2, 2, 3 -> 2.
+    skipped = answers[~answers["item_id"].isin(rubric.loc[rubric["dimension"] == "collaboration", "item_id"])]
+    assert stages(score_dimensions(skipped, rubric)) == [1, 2, 3, 0, 2]
+    assert score_people(skipped, rubric).loc["R", "overall_stage"] == 2
+
+    # Stages 0, 1, 1, 4, 4: a median of 1 even though two dimensions are at lead.
+    target = dict(zip(DIMENSIONS, [0, 1, 1, 4, 4]))
+    lopsided = answers_from(rubric, lambda item: 4 if item.stage_level <= target[item.dimension] else 2)
+    assert score_people(lopsided, rubric).loc["R", "overall_stage"] == 1
+
+
+def test_threshold_is_an_average_of_three_and_a_half(rubric):
+    def two_answers(first, second):
+        def answer(item):
+            if item.dimension != "business_understanding" or item.stage_level > 1:
+                return 1
+            return first if item.item_id == "I01" else second
+        return stages(score_dimensions(answers_from(rubric, answer), rubric))[0]
+
+    assert two_answers(4, 3) == 1  # mean 3.5: met
+    assert two_answers(3, 3) == 0  # mean 3.0: not met
+    assert two_answers(5, 2) == 1  # mean 3.5: met
+    assert two_answers(4, 2) == 0  # mean 3.0: not met
+
+
+def test_inconsistent_answers_keep_the_lower_stage_and_are_flagged(rubric):
+    answers = answers_from(rubric, lambda item: 5 if item.stage_level >= 3 else 1)
+    dimensions = score_dimensions(answers, rubric)
+    assert stages(dimensions) == [0, 0, 0, 0, 0]
+    assert dimensions["inconsistent"].all()
+    assert bool(score_people(answers, rubric).loc["R", "inconsistent"])
+
+    # A gap in the middle: follow and drive met, collaborate not.
+    gapped = answers_from(rubric, lambda item: {1: 5, 2: 1, 3: 5, 4: 1}[item.stage_level])
+    dimensions = score_dimensions(gapped, rubric)
+    assert stages(dimensions) == [1, 1, 1, 1, 1]
+    assert dimensions["inconsistent"].all()
+
+
+def test_missing_answers(rubric):
+    # One statement of a stage missing: the other one decides.
+    one_missing = answers_from(rubric, lambda item: None if item.item_id == "I01" else (4 if item.stage_level <= 2 else 1))
+    assert stages(score_dimensions(one_missing, rubric))[0] == 2
+    assert score_people(one_missing, rubric).loc["R", "unanswered"] == 1
+
+    # Both statements of a stage missing: the stage is not met, so the dimension stops below it.
+    both_missing = answers_from(
+        rubric, lambda item: None if item.item_id in ("I03", "I04") else (4 if item.stage_level <= 2 else 1))
+    assert stages(score_dimensions(both_missing, rubric))[0] == 1
+    assert score_people(both_missing, rubric).loc["R", "unanswered"] == 2
+
+
+def test_gaps_list_lowest_stage_first_then_lowest_answer(rubric):
+    def answer(item):
+        if item.item_id == "I02":
+            return 3  # a follow statement not yet secured
+        if item.item_id == "I19":
+            return 1
+        return 4 if item.stage_level <= 1 else 2
+
+    answers = answers_from(rubric, answer)
+    people = score_people(answers, rubric)
+    assert people.loc["R", "overall_stage"] == 1
+    gaps = top_gaps(answers, rubric, people)
+    assert gaps["item_id"].tolist() == ["I02", "I19", "I03"]
+    assert set(gaps["next_stage"]) == {"collaborate"}
+    assert len(top_gaps(answers, rubric, people, limit=5)) == 5
+
+
+def test_unanswered_statements_are_gaps_and_lead_has_none(rubric):
+    answers = answers_from(rubric, lambda item: None if item.item_id == "I11" else (4 if item.stage_level <= 1 else 2))
+    people = score_people(answers, rubric)
+    assert top_gaps(answers, rubric, people)["item_id"].iloc[0] == "I11"
+
+    at_lead = answers_from(rubric, lambda item: 5)
+    assert top_gaps(at_lead, rubric, score_people(at_lead, rubric)).empty
+
+
+def test_scoring_recovers_the_planted_team(company):
+    answers = company["pm_answers"].rename(columns={"pm_id": "respondent"})
+    dimensions = score_dimensions(answers, company["rubric_items"])
+    people = score_people(answers, company["rubric_items"])
+    for pm_id, _name, _tenure, _system, planted in kestrel.PM_TEAM:
+        if pm_id == kestrel.INCONSISTENT_PM:
+            assert people.loc[pm_id, "inconsistent"]
+        else:
+            assert stages(dimensions, pm_id) == list(planted), pm_id
+            assert not people.loc[pm_id, "inconsistent"], pm_id
+    assert people.loc[kestrel.PM_WITH_GAPS, "unanswered"] == len(kestrel.UNANSWERED_ITEMS)
+
+
+def test_template_and_example_match_the_rubric(rubric):
+    for name in ("self-assessment-template.csv", "self-assessment-example.csv"):
+        shipped = pd.read_csv(PART2 / name, dtype=str, keep_default_na=False)
+        expected = rubric[["item_id", "dimension", "stage", "statement"]].astype(str).reset_index(drop=True)
+        pd.testing.assert_frame_equal(shipped[expected.columns], expected, check_dtype=False)
+    template = load_answers(PART2 / "self-assessment-template.csv", rubric, "blank")
+    assert template.empty
+
+
+@pytest.fixture()
+def answers_copy(tmp_path):
+    path = tmp_path / "my answers.csv"
+    shutil.copy(PART2 / "self-assessment-example.csv", path)
+    return path
+
+
+def rewrite(path, row, column, value):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row - 2, column] = value
+    frame.to_csv(path, index=False)
+
+
+def test_answers_file_errors_name_file_row_and_column(rubric, answers_copy):
+    rewrite(answers_copy, 5, "agreement", "6")
+    with pytest.raises(DataError) as caught:
+        load_answers(answers_copy, rubric, "me")
+    assert str(caught.value) == f"{answers_copy}, row 5, column 'agreement': value '6' is above the maximum 5"
+
+    rewrite(answers_copy, 5, "agreement", "yes")
+    with pytest.raises(DataError, match=r"row 5, column 'agreement': value 'yes' is not an integer"):
+        load_answers(answers_copy, rubric, "me")
+
+    rewrite(answers_copy, 5, "agreement", "4")
+    rewrite(answers_copy, 7, "item_id", "I99")
+    with pytest.raises(DataError) as caught:
+        load_answers(answers_copy, rubric, "me")
+    assert str(caught.value).startswith(f"{answers_copy}, row 7, column 'item_id': 'I99' is not a statement")
+
+    rewrite(answers_copy, 7, "item_id", "I05")
+    with pytest.raises(DataError, match=r"row 7, column 'item_id': duplicate key"):
+        load_answers(answers_copy, rubric, "me")
+
+
+def test_answers_file_without_agreement_column(rubric, tmp_path):
+    path = tmp_path / "answers.csv"
+    pd.read_csv(PART2 / "self-assessment-template.csv").drop(columns="agreement").to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"row 1, column 'agreement': column missing from the header"):
+        load_answers(path, rubric, "me")
+
+
+def glued(notebook_path, key):
+    notebook = json.loads(notebook_path.read_text())
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+                return data["application/papermill.record/text/plain"]
+    raise KeyError(key)
+
+
+def test_one_parameter_scores_a_reader(rubric, tmp_path):
+    """The documented papermill command turns a filled-in template into a stage and gaps."""
+    mine = tmp_path / "mine.csv"
+    template = pd.read_csv(PART2 / "self-assessment-template.csv")
+    template["agreement"] = template["stage"].map({"follow": 5, "collaborate": 5, "drive": 4, "lead": 2})
+    template.to_csv(mine, index=False)
+    output = tmp_path / "scored.ipynb"
+    subprocess.run(
+        [sys.executable, "-m", "papermill", "self-assessment.ipynb", str(output), "-p", "ANSWERS_FILE", str(mine),
+         "-p", "RESPONDENT", "Reader", "--kernel", "python3", "--no-progress-bar"],
+        cwd=PART2, check=True, capture_output=True,
+    )
+    assert glued(output, "my_stage_name") == "'drive'"
+    assert glued(output, "my_unanswered") == "0"
