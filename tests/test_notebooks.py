@@ -55,6 +55,8 @@ def test_notebook_conventions(path: Path):
             assert output.output_type != "error"
             text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
             assert not UNSTABLE_OUTPUT.search(text), f"unstable output (address, path or clock): {text[:80]}"
+            glued = output.get("data", {}).get("application/papermill.record/text/plain", "")
+            assert not glued.startswith("np."), f"glued a numpy scalar, which prose cannot format: {glued}"
             if "image/png" in output.get("data", {}):
                 figure = cell.metadata.get("mystnb", {})
                 assert figure.get("image", {}).get("alt"), "figure without alt text"

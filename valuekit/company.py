@@ -29,6 +29,7 @@ TEAM_BASE_CONVERSION = [0.16, 0.19, 0.14, 0.18, 0.21, 0.17]
 SOURCE_SHARES = {"inbound": 0.50, "outbound": 0.35, "referral": 0.15}
 SOURCE_CONVERSION_SHIFT = {"inbound": 0.0, "outbound": -0.05, "referral": 0.08}
 LEADS_PER_REP_WEEK = 10
+CONVERSION_TREND_PER_YEAR = 0.03  # market-wide drift that every team shares
 CRM_LIFT = 0.05  # conversion lift once lead scoring has fully ramped up
 CRM_RAMP_WEEKS = 8
 ADOPTION_CEILING = 0.9
@@ -164,6 +165,7 @@ PLANTED_TRUTHS = {
     "crm_lift_pp": CRM_LIFT * 100,
     "crm_ramp_weeks": CRM_RAMP_WEEKS,
     "crm_never_treated_team": "T6",
+    "conversion_trend_pp_per_year": CONVERSION_TREND_PER_YEAR * 100,
     "adoption_ceiling": ADOPTION_CEILING,
     "approval_median_hours_before": APPROVAL_MEDIAN_HOURS_BEFORE,
     "approval_median_hours_after": APPROVAL_MEDIAN_HOURS_AFTER,
@@ -257,7 +259,7 @@ def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) ->
     years_elapsed = (created - START).days.to_numpy() / 365.25
     probability = (
         np.array(TEAM_BASE_CONVERSION)[team_number]
-        + 0.015 * years_elapsed
+        + CONVERSION_TREND_PER_YEAR * years_elapsed
         + 0.01 * _season(created)
         + pd.Series(sources).map(SOURCE_CONVERSION_SHIFT).to_numpy()
         + crm_lift(weeks_since)

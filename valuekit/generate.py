@@ -18,8 +18,9 @@ PLANTED_TRUTH_LINES = [
      f"Conversion rises by **{T['crm_lift_pp']:.1f} percentage points** once lead scoring has ramped up; "
      f"the lift grows linearly over the first {T['crm_ramp_weeks']} weeks after a team's rollout. "
      f"Teams go live on four dates (see `sales_teams.crm_rollout_date`); team {T['crm_never_treated_team']} "
-     "(Partners) is never treated. Conversion also drifts up by 1.5 points a year and moves a little with the "
-     "seasons, for every team alike."),
+     "(Partners) is never treated. Conversion also drifts up by "
+     f"{T['conversion_trend_pp_per_year']:g} points a year and moves a little with the seasons, for every team "
+     "alike."),
     ("Lead-scoring adoption",
      f"The share of a team's reps using lead scoring in week *k* after rollout is "
      f"{T['adoption_ceiling']:.0%} × (1 − e^(−(k+1)/{company.ADOPTION_WEEKS:g})), rising towards a ceiling of "

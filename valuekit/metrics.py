@@ -1,0 +1,89 @@
+"""Metric calculations shared by Part III's notebooks and the value report.
+
+Each function takes the loader's DataFrames, keeps its formula short enough to read, and behaves on empty
+input (empty results or NaN, never an exception).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+HOURS_PER_FTE_MONTH = 40 * 50 / 12  # 40 h a week, 50 working weeks a year: about 167 h a month
+
+
+def cycle_hours(approvals: pd.DataFrame) -> pd.Series:
+    """Hours from submission to final sign-off, one value per request."""
+    return (approvals["completed_at"] - approvals["submitted_at"]).dt.total_seconds() / 3600
+
+
+def touch_hours_by_month(approvals: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """Per month of submission: requests, sign-offs and approver hours spent (touch time)."""
+    columns = ["requests", "sign_offs", "touch_hours"]
+    if approvals.empty:
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="month"), dtype=float)
+    month = approvals.set_index("request_id")["submitted_at"].dt.to_period("M").dt.to_timestamp()
+    by_month = steps.assign(month=steps["request_id"].map(month)).groupby("month").agg(
+        sign_offs=("step", "size"), touch_hours=("touch_minutes", lambda minutes: minutes.sum() / 60))
+    requests = month.value_counts().rename("requests")
+    result = by_month.join(requests, how="outer").fillna(0)
+    result.index.name = "month"
+    return result[columns]
+
+
+def fte(hours: float | pd.Series, hours_per_fte_month: float = HOURS_PER_FTE_MONTH) -> float | pd.Series:
+    """Full-time equivalents that a number of hours per month represents."""
+    if hours_per_fte_month <= 0:
+        raise ValueError("hours_per_fte_month must be positive")
+    return hours / hours_per_fte_month
+
+
+def weekly_adoption(usage: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame, module: str) -> pd.DataFrame:
+    """Share of each treated team's reps using `module` in each week since their team's rollout."""
+    rollout = reps.merge(teams, on="team_id").set_index("rep_id")["crm_rollout_date"]
+    team_size = reps.groupby("team_id")["rep_id"].nunique()
+    used = usage[usage["module"] == module].assign(
+        team_id=lambda d: d["user_id"].map(reps.set_index("rep_id")["team_id"]),
+        week=lambda d: (d["event_date"] - d["user_id"].map(rollout)).dt.days // 7,
+    )
+    used = used[used["week"] >= 0]
+    active = used.groupby(["team_id", "week"])["user_id"].nunique().rename("active_reps").reset_index()
+    active["share"] = active["active_reps"] / active["team_id"].map(team_size)
+    return active
+
+
+def active_users(usage: pd.DataFrame, module: str | None = None) -> pd.DataFrame:
+    """Per workday: daily active users, trailing-7-day weekly active users, and their ratio (stickiness)."""
+    events = usage if module is None else usage[usage["module"] == module]
+    if events.empty:
+        return pd.DataFrame(columns=["dau", "wau", "stickiness"], index=pd.DatetimeIndex([], name="event_date"))
+    days = pd.date_range(events["event_date"].min(), events["event_date"].max(), freq="D")
+    daily_users = events.groupby("event_date")["user_id"].agg(set).reindex(days, fill_value=set())
+    dau = daily_users.map(len)
+    wau = pd.Series([len(set().union(*daily_users.iloc[max(0, i - 6): i + 1])) for i in range(len(days))],
+                    index=days)
+    frame = pd.DataFrame({"dau": dau, "wau": wau})
+    frame["stickiness"] = frame["dau"] / frame["wau"].replace(0, np.nan)
+    frame.index.name = "event_date"
+    return frame[frame.index.day_of_week < 5]
+
+
+METRIC_CARD_FIELDS = (
+    "name", "definition", "formula", "metric_type", "attribution_strength", "owner", "data_source", "cadence",
+    "target", "baseline",
+)
+METRIC_TYPES = ("business KPI", "workload", "usage", "efficiency", "data transparency")
+ATTRIBUTION_STRENGTHS = ("directly caused", "clearly positively related", "transparency only", "unclear")
+
+
+def metric_cards(cards: list[dict]) -> pd.DataFrame:
+    """Metric cards as a table, checked against the template's fields and the taxonomy's vocabulary."""
+    table = pd.DataFrame(cards, columns=list(METRIC_CARD_FIELDS))
+    if table[list(METRIC_CARD_FIELDS[:-1])].isna().any().any():
+        missing = table.columns[table.isna().any()].tolist()
+        raise ValueError(f"metric cards are missing values in: {', '.join(missing)}")
+    unknown_types = set(table["metric_type"]) - set(METRIC_TYPES)
+    unknown_strengths = set(table["attribution_strength"]) - set(ATTRIBUTION_STRENGTHS)
+    if unknown_types or unknown_strengths:
+        raise ValueError(f"unknown metric type or strength: {sorted(unknown_types | unknown_strengths)}")
+    return table
