@@ -61,3 +61,22 @@ def test_notebook_conventions(path: Path):
                 figure = cell.metadata.get("mystnb", {})
                 assert figure.get("image", {}).get("alt"), "figure without alt text"
                 assert figure.get("figure", {}).get("caption"), "figure without caption"
+
+
+def glued_value(notebook_path: Path, key: str) -> str:
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+                return output["data"]["application/papermill.record/text/plain"]
+    raise KeyError(key)
+
+
+def test_business_case_uses_the_saas_notebooks_npv():
+    """The option value in the business case is the SaaS P&L's base-case NPV, to the nearest thousand."""
+    part4 = ROOT / "book" / "part4"
+    saas_npv = float(glued_value(part4 / "saas-pnl.ipynb", "npv"))
+    parameters = nbformat.read(part4 / "business-case.ipynb", as_version=4).cells
+    source = next(cell.source for cell in parameters if "parameters" in cell.metadata.get("tags", []))
+    option = float(re.search(r"SAAS_OPTION_NPV_CNY = ([\d_]+)", source).group(1).replace("_", ""))
+    assert option == pytest.approx(saas_npv, abs=1_000)

@@ -154,3 +154,16 @@ def test_pm_with_gaps_left_exactly_the_planted_items_unanswered(company):
     assert all_items - answered[kestrel.PM_WITH_GAPS] == set(kestrel.UNANSWERED_ITEMS)
     others = answered.drop(kestrel.PM_WITH_GAPS)
     assert all(items == all_items for items in others)
+
+
+def test_won_leads_are_the_new_customers_and_deals_follow_the_price(company):
+    leads = company["leads"]
+    won = leads[leads["converted"]]
+    per_month = won.groupby(won["created_on"].dt.to_period("M").dt.to_timestamp()).size()
+    customers = company["customers_monthly"].set_index("month")
+    pd.testing.assert_series_equal(customers["new_customers"], per_month, check_names=False, check_index_type=False)
+
+    price = kestrel.list_price(pd.DatetimeIndex(won["created_on"]))
+    seats = won["deal_value_cny"] / (price * 12)
+    assert (seats == seats.round()).all() and (seats >= 1).all()
+    assert seats.mean() == pytest.approx(kestrel.SEATS_PER_NEW_CUSTOMER, rel=0.05)

@@ -55,10 +55,12 @@ BILLING_SURGE_DECAY_WEEKS = 8.0
 PUSH_AUTOMATION = pd.Timestamp("2024-07-01")
 PUSH_MEDIAN_MINUTES_MANUAL = 50.0
 PUSH_MEDIAN_MINUTES_AUTOMATED = 6.0
-PUSHES_PER_DAY = 2
+PUSHES_PER_DAY = 6  # by audience segment and time of day
 
 PRICE_BEFORE = 99.0
 PRICE_AFTER = 114.0
+INITIAL_CUSTOMERS = 15_000  # small businesses subscribed when the data starts
+SEATS_PER_NEW_CUSTOMER = 4  # mean seats a new customer buys
 
 WAGES = {
     "sales_rep": 180.0,
@@ -74,7 +76,7 @@ PROJECTS = [
     ("crm_lead_scoring", "2023-04", 3, 110_000.0, 12_000.0),
     ("approval_automation", "2023-11", 3, 105_000.0, 8_000.0),
     ("agent_console", "2024-01", 3, 95_000.0, 6_000.0),
-    ("push_automation", "2024-04", 3, 80_000.0, 5_000.0),
+    ("push_automation", "2024-05", 2, 60_000.0, 3_000.0),
 ]
 
 PRICE_BENCHMARKS = [
@@ -225,6 +227,11 @@ def _sales_reps(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def list_price(dates: pd.DatetimeIndex) -> np.ndarray:
+    """List price per seat per month, in CNY, on each date."""
+    return np.where(pd.DatetimeIndex(dates) >= PRICE_CHANGE, PRICE_AFTER, PRICE_BEFORE)
+
+
 def crm_lift(weeks_since_rollout: np.ndarray) -> np.ndarray:
     """Planted conversion lift: linear ramp over CRM_RAMP_WEEKS, then CRM_LIFT."""
     weeks = np.asarray(weeks_since_rollout, dtype=float)
@@ -265,7 +272,9 @@ def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) ->
         + crm_lift(weeks_since)
     )
     converted = rng.random(len(probability)) < probability
-    deal_value = np.round(_lognormal(rng, 11_000, 0.45, len(probability)), -1)
+    # A won lead buys seats at the list price of the day; its deal value is the first year's contract.
+    seats = 1 + rng.poisson(SEATS_PER_NEW_CUSTOMER - 1, len(probability))
+    deal_value = seats * list_price(created) * 12
 
     leads = pd.DataFrame(
         {
@@ -405,19 +414,22 @@ def _push_campaigns(rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
-def _customers_monthly(rng: np.random.Generator) -> pd.DataFrame:
+def _customers_monthly(rng: np.random.Generator, leads: pd.DataFrame) -> pd.DataFrame:
+    """The subscription base month by month; every lead won in a month is one of its new customers."""
     months = pd.date_range(START.replace(day=1), END, freq="MS")
-    active = 1_800
+    won = leads[leads["converted"] == "true"]
+    won_per_month = pd.to_datetime(won["created_on"]).dt.to_period("M").value_counts()
+    active = INITIAL_CUSTOMERS
     rows = []
     for month in months:
         after_price = month >= PRICE_CHANGE
         months_after = (month.year - PRICE_CHANGE.year) * 12 + month.month - PRICE_CHANGE.month
         churn_rate = 0.022 + (0.006 if after_price and months_after < 3 else 0.0)
-        new = int(rng.poisson(85 + 0.8 * len(rows)))
+        new = int(won_per_month.get(month.to_period("M"), 0))
         churned = int(rng.binomial(active, churn_rate))
         active = active + new - churned
-        price = PRICE_AFTER if after_price else PRICE_BEFORE
-        seats = int(round(active * rng.normal(12.0, 0.15)))
+        price = float(list_price(pd.DatetimeIndex([month]))[0])
+        seats = int(round(active * rng.normal(SEATS_PER_NEW_CUSTOMER, 0.02)))
         rows.append(
             {
                 "month": month.strftime("%Y-%m-%d"),
@@ -480,16 +492,17 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     reps = _sales_reps(rng)
     approvals, approval_steps = _approvals(rng)
     items = _rubric_items()
+    leads = _leads(rng, teams, reps)
     return {
         "sales_teams": teams,
         "sales_reps": reps,
-        "leads": _leads(rng, teams, reps),
+        "leads": leads,
         "usage_events": _usage_events(rng, teams, reps),
         "approvals": approvals,
         "approval_steps": approval_steps,
         "tickets": _tickets(rng),
         "push_campaigns": _push_campaigns(rng),
-        "customers_monthly": _customers_monthly(rng),
+        "customers_monthly": _customers_monthly(rng, leads),
         "wages": pd.DataFrame({"role": list(WAGES), "loaded_hourly_cost_cny": list(WAGES.values())}),
         "project_costs": _project_costs(),
         "price_benchmarks": pd.DataFrame(

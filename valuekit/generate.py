@@ -40,6 +40,11 @@ PLANTED_TRUTH_LINES = [
      f"From {company.PUSH_AUTOMATION:%Y-%m-%d} an automated strategy picks push content: staff preparation time "
      f"per push falls from a median **{T['push_median_minutes_manual']:g} to "
      f"{T['push_median_minutes_automated']:g} minutes**, {company.PUSHES_PER_DAY} pushes a day."),
+    ("Deals and customers",
+     f"A won lead buys on average {company.SEATS_PER_NEW_CUSTOMER} seats at the list price of the day; "
+     "`deal_value_cny` is that first year's contract (seats × price × 12). Every won lead is counted in "
+     f"`customers_monthly.new_customers` for its month, on top of {company.INITIAL_CUSTOMERS:,} customers at "
+     "the start."),
     ("Price change and churn",
      f"The list price moves from {T['price_before_cny']:g} to {T['price_after_cny']:g} CNY per seat on "
      f"{company.PRICE_CHANGE:%Y-%m-%d}; monthly churn rises from 2.2% to 2.8% for the three months after."),

@@ -58,7 +58,7 @@ TABLES: dict[str, dict] = {
             _field("created_on", "date", "Day the lead entered the CRM."),
             _field("source", "string", "Where the lead came from.", enum=["inbound", "outbound", "referral"]),
             _field("converted", "boolean", "Whether the lead became a paying customer."),
-            _optional(_field("deal_value_cny", "number", "First-year contract value in CNY; empty if not converted.", minimum=0)),
+            _optional(_field("deal_value_cny", "number", "First-year contract value in CNY (seats x list price x 12); empty if not converted.", minimum=0)),
         ],
         "primaryKey": ["lead_id"],
         "foreignKeys": [_fk("rep_id", "sales_reps", "rep_id")],
@@ -126,7 +126,7 @@ TABLES: dict[str, dict] = {
         "fields": [
             _field("month", "date", "First day of the month.", unique=True),
             _field("active_customers", "integer", "Paying customers at month end.", minimum=0),
-            _field("new_customers", "integer", "Customers won in the month.", minimum=0),
+            _field("new_customers", "integer", "Customers won in the month (the leads converted that month).", minimum=0),
             _field("churned_customers", "integer", "Customers lost in the month.", minimum=0),
             _field("seats", "integer", "Paid seats at month end.", minimum=0),
             _field("list_price_cny_per_seat", "number", "List price per seat per month in CNY.", minimum=0),
