@@ -10,7 +10,7 @@ JB_STRICT := $(BIN)/jupyter-book build . -n -W --keep-going
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: book test install data notebooks bench serve clean
+.PHONY: book test install data notebooks report bench serve clean
 
 # Reinstall only when the pins change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -38,6 +38,11 @@ data: $(INSTALLED)
 # Re-execute every notebook in place, storing fresh outputs for nbval.
 notebooks: $(INSTALLED)
 	$(BIN)/python -m valuekit.notebooks $(NOTEBOOKS)
+
+# The one-page value report as standalone HTML: make report DATA=path/to/folder [NAME="CRM team"]
+DATA ?= data
+report: $(INSTALLED)
+	$(BIN)/python -m valuekit.report --data "$(DATA)" --out reports $(if $(NAME),--name "$(NAME)")
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/build_times.py

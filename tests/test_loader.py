@@ -87,7 +87,9 @@ def test_wrong_date_format(data_copy):
     path = data_copy / "leads.csv"
     edit_line(path, 6, "2023-01-02", "02/01/2023")
     message = load_error(data_copy, ["leads"])
-    assert message == f"{path}, row 6, column 'created_on': value '02/01/2023' is not a date in the form YYYY-MM-DD"
+    # Day-first dates are ambiguous (2 January or 1 February?), so they are rejected, not guessed.
+    assert message == (f"{path}, row 6, column 'created_on': value '02/01/2023' is not a date; "
+                       "write dates as YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日")
 
 
 def test_empty_file(data_copy):
@@ -104,13 +106,12 @@ def test_header_without_rows(data_copy):
     assert load_error(data_copy, ["wages"]) == f"{path}, row 2: the file has a header but no data rows"
 
 
-def test_gbk_file(data_copy):
+def test_file_that_is_not_text(data_copy):
     path = data_copy / "sales_teams.csv"
-    text = path.read_text(encoding="utf-8").replace("Partners", "渠道伙伴")
-    path.write_bytes(text.encode("gbk"))
+    path.write_bytes(b"PK\x03\x04" + bytes(range(128, 256)))  # an Excel workbook renamed .csv
     message = load_error(data_copy, ["sales_teams"])
-    assert message.startswith(f"{path}, row 7, column 'team_name': the file is not UTF-8 text")
-    assert "GBK" in message
+    assert message.startswith(f"{path}, row 1: the file is not text in UTF-8 or GBK/GB18030")
+    assert "Excel workbook" in message
 
 
 def test_unknown_reference(data_copy):
@@ -177,3 +178,50 @@ def test_accepts_bom_extra_columns_other_order_and_blank_lines(data_copy):
     assert fingerprints(data_copy) == before
     assert list(wages.columns) == ["role", "loaded_hourly_cost_cny"]
     pd.testing.assert_frame_equal(wages, load_tables(DATA_DIR, ["wages"])["wages"])
+
+
+def excel_export(frame, path, encoding, separator, date_format, stamp_format=None):
+    """Write a table the way a Chinese Excel install might: another encoding, separator and date style."""
+    export = frame.copy()
+    for column in export.select_dtypes("datetime").columns:
+        export[column] = export[column].dt.strftime(stamp_format if stamp_format and (export[column].dt.hour > 0).any()
+                                                    else date_format)
+    path.write_bytes(export.to_csv(index=False, sep=separator).encode(encoding))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator", "date_format", "stamp_format"),
+    [
+        ("gbk", ",", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S"),
+        ("gb18030", "\t", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S"),
+        ("utf-8-sig", "\t", "%Y年%m月%d日", "%Y-%m-%dT%H:%M:%S"),
+        ("utf-8", ",", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S"),
+    ],
+    ids=["gbk-comma-slashes", "gb18030-tab-dots", "bom-tab-chinese-dates", "utf8-comma-slashes"],
+)
+def test_spreadsheet_exports_load_like_the_original(data_copy, encoding, separator, date_format, stamp_format):
+    originals = load_tables(DATA_DIR, ["sales_teams", "approvals"])
+    teams = originals["sales_teams"].assign(team_name=lambda d: d["team_name"] + "团队")
+    excel_export(teams, data_copy / "sales_teams.csv", encoding, separator, date_format)
+    excel_export(originals["approvals"], data_copy / "approvals.csv", encoding, separator, date_format, stamp_format)
+    before = fingerprints(data_copy)
+    loaded = load_tables(data_copy, ["sales_teams", "approvals"])
+    assert fingerprints(data_copy) == before
+    pd.testing.assert_frame_equal(loaded["sales_teams"], teams)
+    pd.testing.assert_frame_equal(loaded["approvals"], originals["approvals"])
+
+
+def test_timestamps_without_seconds_are_accepted(data_copy):
+    path = data_copy / "approvals.csv"
+    edit_line(path, 2, "2023-01-02T09:09:00", "2023/1/2 9:09")
+    approvals = load_tables(data_copy, ["approvals"])["approvals"]
+    assert approvals["submitted_at"].iloc[0] == pd.Timestamp("2023-01-02 09:09")
+
+
+def test_rows_keep_their_spreadsheet_numbers_after_a_blank_line(data_copy):
+    path = data_copy / "wages.csv"
+    lines = path.read_text().split("\n")
+    lines.insert(2, "")
+    lines[4] = lines[4].replace(",", ",-", 1)
+    path.write_text("\n".join(lines))
+    assert load_error(data_copy, ["wages"]).startswith(f"{path}, row 5, column 'loaded_hourly_cost_cny'")

@@ -1,13 +1,22 @@
 """Read the company's tables from a data folder, validated against the data contract.
 
-Every notebook reads data through :func:`load_tables`. Files are only ever
-read, never written. Bad input raises :class:`DataError`, whose one-line
-message names the file, the row (counted as a spreadsheet does, header = row 1)
-and the column.
+Every notebook reads data through :func:`load_tables`. Files are read as spreadsheets export them:
+UTF-8 with or without a byte-order mark, or GBK/GB18030 (Chinese Excel); comma- or tab-separated;
+dates as YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日, timestamps with a space or a T and with
+or without seconds. The files are only ever read: normalising happens on a temporary copy.
+
+Bad input raises :class:`DataError`, whose one-line message names the user's file, the row (counted
+as a spreadsheet does, header = row 1) and the column.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +25,27 @@ from frictionless import Dialect, Package, Resource, Schema
 from .schema import TABLES, table_schema
 
 UTF8_BOM = b"\xef\xbb\xbf"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+TIME_FORMATS = ("%H:%M:%S", "%H:%M")
+ACCEPTED_DATES = "YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日"
 
 
 class DataError(ValueError):
     """A data file breaks the contract; the message says where and how to fix it."""
+
+
+@dataclass
+class _Source:
+    """One user file, decoded and split into rows; `rows[0]` is the header."""
+
+    path: Path
+    rows: list[list[str]]
+
+    @property
+    def header(self) -> list[str]:
+        return [label.strip() for label in self.rows[0]]
 
 
 def _dependencies(names: list[str]) -> list[str]:
@@ -34,59 +60,85 @@ def _dependencies(names: list[str]) -> list[str]:
     return [name for name in TABLES if name in needed]
 
 
-def _column_at(line_prefix: bytes, header: list[str]) -> str:
-    position = line_prefix.decode("utf-8", errors="replace").count(",")
-    return header[position] if position < len(header) else f"#{position + 1}"
-
-
 def _decode(path: Path, raw: bytes) -> str:
-    body = raw[len(UTF8_BOM):] if raw.startswith(UTF8_BOM) else raw
+    if raw.startswith(UTF8_BOM):
+        raw = raw[len(UTF8_BOM):]
     try:
-        return body.decode("utf-8")
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")  # a superset of GBK, what Chinese Excel writes
     except UnicodeDecodeError as error:
-        row = body[: error.start].count(b"\n") + 1
-        line_start = body.rfind(b"\n", 0, error.start) + 1
-        header = body.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().split(",")
-        column = _column_at(body[line_start: error.start], header)
-        try:
-            body.decode("gb18030")
-            hint = "it looks like GBK/GB18030 (a Chinese Excel export); save it as 'CSV UTF-8' and retry"
-        except UnicodeDecodeError:
-            hint = "save it as 'CSV UTF-8' and retry"
-        raise DataError(f"{path}, row {row}, column '{column}': the file is not UTF-8 text; {hint}") from None
+        row = raw[: error.start].count(b"\n") + 1
+        raise DataError(f"{path}, row {row}: the file is not text in UTF-8 or GBK/GB18030; if it is an Excel "
+                        "workbook, save it as 'CSV UTF-8' and retry") from None
 
 
-def _check_file(path: Path, spec: dict, what: str) -> list[str]:
-    """Fail early, with a precise message, on problems the validator reports vaguely; return the header."""
+def _read(path: Path, spec: dict, what: str) -> _Source:
+    """Decode and split one file, failing early and precisely on problems the validator reports vaguely."""
     if not path.is_file():
         raise DataError(f"{path}: file not found; {what} is required")
     text = _decode(path, path.read_bytes())
-    lines = text.splitlines()
     if not text.strip():
         raise DataError(f"{path}: the file is empty; expected a header row with {_expected(spec)}")
-    header = [label.strip() for label in lines[0].split(",")]
-    missing = [field["name"] for field in spec["fields"] if field["name"] not in header]
+    first_line = text.splitlines()[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    source = _Source(path, list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    missing = [field["name"] for field in spec["fields"] if field["name"] not in source.header]
     if missing:
-        hint = " (is it separated by ';' or tabs? use commas)" if len(header) == 1 else ""
+        hint = " (is it separated by ';'? use commas or tabs)" if len(source.header) == 1 else ""
         raise DataError(f"{path}, row 1, column '{missing[0]}': column missing from the header{hint}; "
                         f"expected {_expected(spec)}")
-    if not any(line.strip() for line in lines[1:]):
+    if not any(any(cell.strip() for cell in row) for row in source.rows[1:]):
         raise DataError(f"{path}, row 2: the file has a header but no data rows")
-    return header
+    return source
 
 
 def _expected(spec: dict) -> str:
     return "columns " + ", ".join(field["name"] for field in spec["fields"])
 
 
-def _resource(path: Path, name: str, spec: dict, header: list[str]) -> Resource:
-    """A resource whose schema follows the file's own column order; extra columns are accepted as-is."""
+def _parse_stamp(value: str, with_time: bool) -> str | None:
+    """A date (or timestamp) in an accepted format, as ISO text; None if it is in none of them."""
+    formats = [f"{day} {time}" for day in DATE_FORMATS for time in TIME_FORMATS] if with_time else DATE_FORMATS
+    for candidate in (value, value.replace("T", " ")) if with_time else (value,):
+        for pattern in formats:
+            try:
+                parsed = datetime.strptime(candidate, pattern)
+            except ValueError:
+                continue
+            return parsed.strftime("%Y-%m-%dT%H:%M:%S" if with_time else "%Y-%m-%d")
+    return None
+
+
+def _normalised_rows(source: _Source, spec: dict) -> list[list[str]]:
+    """Rows with dates and timestamps rewritten as ISO text; values in no accepted format are left for the validator."""
+    kinds = {field["name"]: field["type"] for field in spec["fields"] if field["type"] in ("date", "datetime")}
+    positions = {position: kinds[label] for position, label in enumerate(source.header) if label in kinds}
+    rows = [source.header]
+    for row in source.rows[1:]:
+        row = [cell.strip() for cell in row]
+        for position, kind in positions.items():
+            if position < len(row) and row[position]:
+                value = row[position]
+                pattern = ISO_DATETIME if kind == "datetime" else ISO_DATE
+                if not pattern.match(value):
+                    row[position] = _parse_stamp(value, kind == "datetime") or value
+        rows.append(row)
+    return rows
+
+
+def _stage(source: _Source, spec: dict, folder: Path, name: str) -> Resource:
+    """Write the normalised copy into `folder` and describe it; the schema follows the file's column order."""
+    staged = folder / f"{name}.csv"
+    with staged.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(_normalised_rows(source, spec))
     schema = table_schema(spec)
     known = {field["name"]: field for field in schema["fields"]}
-    schema["fields"] = [known.get(label, {"name": label, "type": "any"}) for label in header]
-    encoding = "utf-8-sig" if path.read_bytes().startswith(UTF8_BOM) else "utf-8"
+    schema["fields"] = [known.get(label, {"name": label, "type": "any"}) for label in source.header]
     return Resource(
-        name=name, path=path.name, basepath=str(path.parent), format="csv", encoding=encoding,
+        name=name, path=staged.name, basepath=str(folder), format="csv", encoding="utf-8",
         schema=Schema.from_descriptor(schema),
         # Blank lines, often trailing ones from spreadsheets, are harmless: pandas skips them too.
         dialect=Dialect(skip_blank_rows=True),
@@ -98,11 +150,12 @@ def _describe(error, fields: list[dict]) -> str:
     kind = error.type
     if kind == "type-error":
         field = next(f for f in fields if f["name"] == error.field_name)
-        expected = field["type"] + (f" in the form {field['format']}" if "format" in field else "")
         if field["type"] == "date":
-            expected = "date in the form YYYY-MM-DD"
-        article = "an" if expected[0] in "aeiou" else "a"
-        return f"value '{error.cell}' is not {article} {expected}"
+            return f"value '{error.cell}' is not a date; write dates as {ACCEPTED_DATES}"
+        if field["type"] == "datetime":
+            return f"value '{error.cell}' is not a date and time; write them as YYYY-MM-DD HH:MM(:SS)"
+        article = "an" if field["type"][0] in "aeiou" else "a"
+        return f"value '{error.cell}' is not {article} {field['type']}"
     if kind == "constraint-error":
         field = next(f for f in fields if f["name"] == error.field_name)
         return _constraint_clause(error.cell, error.note, field["constraints"])
@@ -134,8 +187,7 @@ def _raise_first_error(report, paths: dict[str, Path], specs: dict[str, dict]) -
         if task.valid:
             continue
         error = task.errors[0]
-        path = paths[task.name]
-        where = f"{path}, row {getattr(error, 'row_number', '?')}"
+        where = f"{paths[task.name]}, row {getattr(error, 'row_number', '?')}"
         column = getattr(error, "field_name", None)
         if column is None and error.type == "foreign-key":
             column = error.note.split('"')[1] if '"' in error.note else None
@@ -145,11 +197,10 @@ def _raise_first_error(report, paths: dict[str, Path], specs: dict[str, dict]) -
 
 
 def _to_frame(path: Path, spec: dict) -> pd.DataFrame:
+    """Typed DataFrame from a validated, normalised copy: contract columns only, in contract order."""
     fields = spec["fields"]
     names = [field["name"] for field in fields]
-    frame = pd.read_csv(path, encoding="utf-8-sig", usecols=names, dtype=str, keep_default_na=False,
-                        skipinitialspace=True)
-    frame = frame[names]
+    frame = pd.read_csv(path, usecols=names, dtype=str, keep_default_na=False)[names]
     for field in fields:
         column = frame[field["name"]].replace("", None)
         kind = field["type"]
@@ -168,6 +219,16 @@ def _to_frame(path: Path, spec: dict) -> pd.DataFrame:
     return frame
 
 
+def _load(sources: dict[str, tuple[_Source, dict]]) -> dict[str, pd.DataFrame]:
+    """Validate sources together (so foreign keys are checked) and return their typed frames."""
+    with tempfile.TemporaryDirectory(prefix="valuekit-") as scratch:
+        folder = Path(scratch)
+        package = Package(resources=[_stage(source, spec, folder, name) for name, (source, spec) in sources.items()])
+        paths = {name: source.path for name, (source, _spec) in sources.items()}
+        _raise_first_error(package.validate(limit_errors=1), paths, {name: spec for name, (_s, spec) in sources.items()})
+        return {name: _to_frame(folder / f"{name}.csv", spec) for name, (_source, spec) in sources.items()}
+
+
 def load_tables(data_dir: str | Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Validate and load tables from ``data_dir``; all tables of the contract if ``names`` is None.
 
@@ -181,21 +242,15 @@ def load_tables(data_dir: str | Path, names: list[str] | None = None) -> dict[st
     unknown = [name for name in wanted if name not in TABLES]
     if unknown:
         raise DataError(f"unknown table '{unknown[0]}'; the contract has: {', '.join(TABLES)}")
-    needed = _dependencies(wanted)
-    paths = {name: folder / f"{name}.csv" for name in needed}
-    specs = {name: TABLES[name] for name in needed}
-    headers = {
-        name: _check_file(paths[name], specs[name], f"table '{name}' (see data/README.md)") for name in needed
+    sources = {
+        name: (_read(folder / f"{name}.csv", TABLES[name], f"table '{name}' (see data/README.md)"), TABLES[name])
+        for name in _dependencies(wanted)
     }
-    package = Package(resources=[_resource(paths[name], name, specs[name], headers[name]) for name in needed])
-    _raise_first_error(package.validate(limit_errors=1), paths, specs)
-    return {name: _to_frame(paths[name], specs[name]) for name in wanted}
+    frames = _load(sources)
+    return {name: frames[name] for name in wanted}
 
 
 def load_csv(path: str | Path, spec: dict) -> pd.DataFrame:
     """Validate and load one CSV file against a table spec (fields and primary key, as in schema.TABLES)."""
     path = Path(path)
-    header = _check_file(path, spec, "this file")
-    resource = _resource(path, "file", spec, header)
-    _raise_first_error(Package(resources=[resource]).validate(limit_errors=1), {"file": path}, {"file": spec})
-    return _to_frame(path, spec)
+    return _load({"file": (_read(path, spec, "this file"), spec)})["file"]

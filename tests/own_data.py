@@ -1,0 +1,51 @@
+"""A smaller, different company's exports, as a spreadsheet user would produce them.
+
+Built from the generator with another seed, then cut down to three sales teams, every other approval and
+every third push, moved two years later, and written the way a Chinese Excel install exports CSV: GBK,
+tab-separated, dates as YYYY/MM/DD and timestamps without seconds.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from valuekit import load_tables
+from valuekit.generate import write_company
+
+REPORT_TABLES = ["sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps",
+                 "push_campaigns", "wages"]
+KEPT_TEAMS = ["T2", "T4", "T6"]  # two rollout cohorts and the never-treated team
+SHIFT = pd.Timedelta(weeks=104)  # whole weeks keep every date on the same weekday
+
+
+def _export(frame: pd.DataFrame, path: Path) -> None:
+    export = frame.copy()
+    for column in export.select_dtypes("datetime").columns:
+        has_time = (export[column].dt.hour > 0).any()
+        export[column] = export[column].dt.strftime("%Y/%m/%d %H:%M" if has_time else "%Y/%m/%d")
+    path.write_bytes(export.to_csv(index=False, sep="\t").encode("gbk"))
+
+
+def write_smaller_company(folder: Path, scratch: Path) -> Path:
+    write_company(scratch, seed=11)
+    tables = load_tables(scratch, REPORT_TABLES)
+    teams = tables["sales_teams"][tables["sales_teams"]["team_id"].isin(KEPT_TEAMS)].assign(
+        team_name=lambda d: "华东" + d["team_name"], city="上海")
+    reps = tables["sales_reps"][tables["sales_reps"]["team_id"].isin(KEPT_TEAMS)]
+    leads = tables["leads"][tables["leads"]["rep_id"].isin(reps["rep_id"])]
+    usage = tables["usage_events"][tables["usage_events"]["user_id"].isin(reps["rep_id"])]
+    approvals = tables["approvals"].iloc[::2]
+    steps = tables["approval_steps"][tables["approval_steps"]["request_id"].isin(approvals["request_id"])]
+    pushes = tables["push_campaigns"].iloc[::3]
+    smaller = {"sales_teams": teams, "sales_reps": reps, "leads": leads, "usage_events": usage,
+               "approvals": approvals, "approval_steps": steps, "push_campaigns": pushes, "wages": tables["wages"]}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in smaller.items():
+        frame = frame.copy()
+        for column in frame.select_dtypes("datetime").columns:
+            frame[column] = frame[column] + SHIFT
+        if name == "approvals":  # seconds are dropped by the export format; keep the data consistent with it
+            for column in ("submitted_at", "completed_at"):
+                frame[column] = frame[column].dt.floor("min")
+        _export(frame, folder / f"{name}.csv")
+    return folder
