@@ -80,3 +80,21 @@ def test_business_case_uses_the_saas_notebooks_npv():
     source = next(cell.source for cell in parameters if "parameters" in cell.metadata.get("tags", []))
     option = float(re.search(r"SAAS_OPTION_NPV_CNY = ([\d_]+)", source).group(1).replace("_", ""))
     assert option == pytest.approx(saas_npv, abs=1_000)
+
+
+def test_own_data_page_lists_what_each_notebook_loads():
+    """The data-contract page's table matches the tables each notebook actually loads."""
+    from valuekit.loader import _dependencies
+    from valuekit.schema import TABLES
+
+    page = (ROOT / "book" / "part5" / "own-data.md").read_text()
+    rows = dict(re.findall(r"^\| \{doc\}`([^`]+)` \| (.+) \|$", page, flags=re.M))
+    for path in NOTEBOOKS:
+        source = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
+        call = re.search(r"load_tables\(DATA_DIR(?:, \[([^\]]*)\])?\)", source)
+        names = list(TABLES) if call.group(1) is None else re.findall(r'"(\w+)"', call.group(1))
+        key = path.relative_to(ROOT / "book" / "part5").with_suffix("").as_posix() if "part5" in path.parts else \
+            "../" + path.relative_to(ROOT / "book").with_suffix("").as_posix()
+        listed = rows[key]
+        expected = "all fifteen tables" if len(names) == len(TABLES) else ", ".join(f"`{n}`" for n in _dependencies(names))
+        assert listed == expected, path.name
