@@ -86,3 +86,22 @@ def test_metric_cards_validate_vocabulary_and_completeness():
 def test_shipped_metric_card_template_has_the_card_fields():
     template = pd.read_csv(ROOT / "book" / "part3" / "metric-card-template.csv")
     assert tuple(template.columns) == metrics.METRIC_CARD_FIELDS
+
+
+def test_monthly_hours_freed_leaves_out_the_change_month():
+    by_month = pd.DataFrame({"touch_hours": [100.0, 110.0, 70.0, 40.0, 30.0]},
+                            index=pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]))
+    assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == pytest.approx(105.0 - 35.0)
+
+
+def test_prep_time_saving_on_known_input_and_without_automation():
+    pushes = pd.DataFrame({
+        "sent_on": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-01", "2024-02-02", "2024-03-01"]),
+        "mode": ["manual", "manual", "automated", "automated", "automated"],
+        "prep_minutes": [50.0, 70.0, 5.0, 7.0, 6.0],
+    })
+    saving = metrics.prep_time_saving(pushes)
+    assert saving["pushes per month"] == 1.5  # three automated pushes over two months
+    assert saving["staff hours saved per month"] == pytest.approx(1.5 * (60 - 6) / 60)
+    manual_only = metrics.prep_time_saving(pushes[pushes["mode"] == "manual"])
+    assert manual_only["pushes per month"] == 0.0

@@ -46,8 +46,15 @@ def before_after(before: pd.Series, after: pd.Series, method: str = "before/afte
     return Estimate(method, float(np.mean(after) - np.mean(before)), float(low), float(high))
 
 
-def rep_week_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
-    """Conversion per rep and week: leads, won, rate (%), and the team's rollout week (NaN if never)."""
+def rep_week_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame,
+                   start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Conversion per rep and week: leads, won, rate (%), and the team's rollout week (NaN if never).
+
+    Weeks are counted from `start`, by default the Monday of the first lead's week.
+    """
+    if start is None:
+        first_day = leads["created_on"].min()
+        start = first_day - pd.Timedelta(days=first_day.weekday())
     merged = leads.merge(reps[["rep_id", "team_id"]], on="rep_id")
     merged["week"] = (merged["created_on"] - start).dt.days // 7
     panel = merged.groupby(["rep_id", "team_id", "week"], as_index=False).agg(

@@ -31,6 +31,30 @@ def touch_hours_by_month(approvals: pd.DataFrame, steps: pd.DataFrame) -> pd.Dat
     return result[columns]
 
 
+def monthly_hours_freed(by_month: pd.DataFrame, change: pd.Timestamp) -> float:
+    """Mean touch hours per month before a change minus after it, leaving out the month of the change."""
+    change_month = pd.Timestamp(change).to_period("M").to_timestamp()
+    before = by_month.loc[by_month.index < change_month, "touch_hours"].mean()
+    after = by_month.loc[by_month.index > change_month, "touch_hours"].mean()
+    return float(before - after)
+
+
+def prep_time_saving(pushes: pd.DataFrame) -> pd.Series:
+    """Staff preparation time per push, manual versus automated, and the hours saved per month at the
+    automated push volume (mean minutes, because cost is a total: mean x count)."""
+    manual = pushes[pushes["mode"] == "manual"]
+    automated = pushes[pushes["mode"] == "automated"]
+    months_live = automated["sent_on"].dt.to_period("M").nunique()
+    saving = pd.Series({
+        "minutes per push, manual": manual["prep_minutes"].mean(),
+        "minutes per push, automated (review only)": automated["prep_minutes"].mean(),
+        "pushes per month": len(automated) / months_live if months_live else 0.0,
+    })
+    saving["staff hours saved per month"] = saving["pushes per month"] * (
+        saving["minutes per push, manual"] - saving["minutes per push, automated (review only)"]) / 60
+    return saving
+
+
 def fte(hours: float | pd.Series, hours_per_fte_month: float = HOURS_PER_FTE_MONTH) -> float | pd.Series:
     """Full-time equivalents that a number of hours per month represents."""
     if hours_per_fte_month <= 0:
