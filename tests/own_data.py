@@ -12,18 +12,12 @@ import pandas as pd
 from valuekit import load_tables
 from valuekit.generate import write_company
 
+from .helpers import spreadsheet_export
+
 REPORT_TABLES = ["sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps",
                  "push_campaigns", "wages"]
 KEPT_TEAMS = ["T2", "T4", "T6"]  # two rollout cohorts and the never-treated team
 SHIFT = pd.Timedelta(weeks=104)  # whole weeks keep every date on the same weekday
-
-
-def _export(frame: pd.DataFrame, path: Path) -> None:
-    export = frame.copy()
-    for column in export.select_dtypes("datetime").columns:
-        has_time = (export[column].dt.hour > 0).any()
-        export[column] = export[column].dt.strftime("%Y/%m/%d %H:%M" if has_time else "%Y/%m/%d")
-    path.write_bytes(export.to_csv(index=False, sep="\t").encode("gbk"))
 
 
 def write_smaller_company(folder: Path, scratch: Path) -> Path:
@@ -47,5 +41,5 @@ def write_smaller_company(folder: Path, scratch: Path) -> Path:
         if name == "approvals":  # seconds are dropped by the export format; keep the data consistent with it
             for column in ("submitted_at", "completed_at"):
                 frame[column] = frame[column].dt.floor("min")
-        _export(frame, folder / f"{name}.csv")
+        spreadsheet_export(frame, folder / f"{name}.csv", "gbk", "\t", "%Y/%m/%d", "%Y/%m/%d %H:%M")
     return folder

@@ -55,13 +55,6 @@ def test_payback():
     assert finance.payback_month([-100, 120, -50, 100]) == 1
 
 
-def test_discounted_payback_is_later_than_plain_payback():
-    flows = [-100] + [10] * 12
-    assert finance.payback_month(flows) == 10
-    assert finance.discounted_payback_month(0.20, flows) == 11
-    assert finance.discounted_payback_month(2.0, [-100] + [10] * 11) is None
-
-
 def test_savings_cash_flows_break_even():
     flows = finance.savings_cash_flows([60_000, 60_000], 17_000, 24)
     assert flows[:2].tolist() == [-60_000, -60_000]

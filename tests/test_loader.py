@@ -9,6 +9,7 @@ import pytest
 from valuekit import DataError, load_tables
 
 from .conftest import DATA_DIR
+from .helpers import spreadsheet_export
 
 
 @pytest.fixture()
@@ -180,15 +181,6 @@ def test_accepts_bom_extra_columns_other_order_and_blank_lines(data_copy):
     pd.testing.assert_frame_equal(wages, load_tables(DATA_DIR, ["wages"])["wages"])
 
 
-def excel_export(frame, path, encoding, separator, date_format, stamp_format=None):
-    """Write a table the way a Chinese Excel install might: another encoding, separator and date style."""
-    export = frame.copy()
-    for column in export.select_dtypes("datetime").columns:
-        export[column] = export[column].dt.strftime(stamp_format if stamp_format and (export[column].dt.hour > 0).any()
-                                                    else date_format)
-    path.write_bytes(export.to_csv(index=False, sep=separator).encode(encoding))
-
-
 @pytest.mark.parametrize(
     ("encoding", "separator", "date_format", "stamp_format"),
     [
@@ -202,8 +194,9 @@ def excel_export(frame, path, encoding, separator, date_format, stamp_format=Non
 def test_spreadsheet_exports_load_like_the_original(data_copy, encoding, separator, date_format, stamp_format):
     originals = load_tables(DATA_DIR, ["sales_teams", "approvals"])
     teams = originals["sales_teams"].assign(team_name=lambda d: d["team_name"] + "团队")
-    excel_export(teams, data_copy / "sales_teams.csv", encoding, separator, date_format)
-    excel_export(originals["approvals"], data_copy / "approvals.csv", encoding, separator, date_format, stamp_format)
+    spreadsheet_export(teams, data_copy / "sales_teams.csv", encoding, separator, date_format, stamp_format)
+    spreadsheet_export(originals["approvals"], data_copy / "approvals.csv", encoding, separator, date_format,
+                       stamp_format)
     before = fingerprints(data_copy)
     loaded = load_tables(data_copy, ["sales_teams", "approvals"])
     assert fingerprints(data_copy) == before

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT
+from .helpers import glued_value
 
 NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
 UNSTABLE_OUTPUT = re.compile(r"0x[0-9a-f]{6,}|/work/|/home/|/tmp/|/root/|\d{2}:\d{2}:\d{2}\.\d+")
@@ -61,15 +62,6 @@ def test_notebook_conventions(path: Path):
                 figure = cell.metadata.get("mystnb", {})
                 assert figure.get("image", {}).get("alt"), "figure without alt text"
                 assert figure.get("figure", {}).get("caption"), "figure without caption"
-
-
-def glued_value(notebook_path: Path, key: str) -> str:
-    notebook = nbformat.read(notebook_path, as_version=4)
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
-                return output["data"]["application/papermill.record/text/plain"]
-    raise KeyError(key)
 
 
 def test_business_case_uses_the_saas_notebooks_npv():

@@ -1,6 +1,5 @@
 """The self-assessment scoring rule on hand-checked cases, the answers file, and the one-parameter rerun."""
 
-import json
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from valuekit import company as kestrel
 from valuekit.positioning import load_answers, score_dimensions, score_people, top_gaps
 
 from .conftest import DATA_DIR, ROOT
+from .helpers import glued_value
 
 PART2 = ROOT / "book" / "part2"
 DIMENSIONS = list(kestrel.DIMENSIONS)
@@ -183,7 +183,8 @@ def test_answers_file_errors_name_file_row_and_column(rubric, answers_copy):
     rewrite(answers_copy, 7, "item_id", "I99")
     with pytest.raises(DataError) as caught:
         load_answers(answers_copy, rubric, "me")
-    assert str(caught.value).startswith(f"{answers_copy}, row 7, column 'item_id': 'I99' is not a statement")
+    assert str(caught.value) == (f"{answers_copy}, row 7, column 'item_id': value 'I99' is not one of the "
+                                 "40 allowed values (I01, I02, I03, …)")
 
     rewrite(answers_copy, 7, "item_id", "I05")
     with pytest.raises(DataError, match=r"row 7, column 'item_id': duplicate key"):
@@ -195,16 +196,6 @@ def test_answers_file_without_agreement_column(rubric, tmp_path):
     pd.read_csv(PART2 / "self-assessment-template.csv").drop(columns="agreement").to_csv(path, index=False)
     with pytest.raises(DataError, match=r"row 1, column 'agreement': column missing from the header"):
         load_answers(path, rubric, "me")
-
-
-def glued(notebook_path, key):
-    notebook = json.loads(notebook_path.read_text())
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
-                return data["application/papermill.record/text/plain"]
-    raise KeyError(key)
 
 
 def test_one_parameter_scores_a_reader(rubric, tmp_path):
@@ -219,5 +210,14 @@ def test_one_parameter_scores_a_reader(rubric, tmp_path):
          "-p", "RESPONDENT", "Reader", "--kernel", "python3", "--no-progress-bar"],
         cwd=PART2, check=True, capture_output=True,
     )
-    assert glued(output, "my_stage_name") == "'drive'"
-    assert glued(output, "my_unanswered") == "0"
+    assert glued_value(output, "my_stage_name") == "'drive'"
+    assert glued_value(output, "my_unanswered") == "0"
+
+
+def test_unknown_statement_row_counts_blank_lines(rubric, answers_copy):
+    lines = answers_copy.read_text().split("\n")
+    lines.insert(3, "")
+    lines[7] = lines[7].replace("I06", "I99", 1)
+    answers_copy.write_text("\n".join(lines))
+    with pytest.raises(DataError, match=r"row 8, column 'item_id': value 'I99'"):
+        load_answers(answers_copy, rubric, "me")

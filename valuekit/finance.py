@@ -55,13 +55,6 @@ def payback_month(monthly_flows) -> int | None:
     return int(later[0]) if later.size else None
 
 
-def discounted_payback_month(annual_rate: float, monthly_flows) -> int | None:
-    """Like payback_month, on flows discounted to today's money."""
-    flows = np.asarray(monthly_flows, dtype=float)
-    factors = (1 + monthly_rate(annual_rate)) ** -np.arange(flows.size)
-    return payback_month(flows * factors)
-
-
 def savings_cash_flows(build_costs, monthly_net_saving: float, horizon_months: int):
     """Monthly flows of an automation: build costs as they are spent, then the net saving every month after.
 

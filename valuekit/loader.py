@@ -175,7 +175,10 @@ def _constraint_clause(cell: str, note: str, constraints: dict) -> str:
     if rule == "required":
         return "the value is missing and the column is required"
     if rule == "enum":
-        return f"value '{cell}' is not one of: " + ", ".join(constraints["enum"])
+        allowed = constraints["enum"]
+        if len(allowed) > 8:  # long lists (such as rubric statement ids) are summarised
+            return f"value '{cell}' is not one of the {len(allowed)} allowed values ({', '.join(allowed[:3])}, …)"
+        return f"value '{cell}' is not one of: " + ", ".join(allowed)
     if rule in ("minimum", "maximum"):
         side = "below the minimum" if rule == "minimum" else "above the maximum"
         return f"value '{cell}' is {side} {constraints[rule]}"

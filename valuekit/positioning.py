@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .loader import DataError, load_csv
+from .loader import load_csv
 
 STAGE_NAMES = {0: "not yet follow", 1: "follow", 2: "collaborate", 3: "drive", 4: "lead"}
 TOP_STAGE = 4
@@ -46,12 +46,10 @@ def load_answers(path: str | Path, rubric: pd.DataFrame, respondent: str) -> pd.
     Blank answers are dropped, as if skipped. Raises DataError naming the file, row and column of the
     first problem, including statements that are not in the rubric.
     """
-    answers = load_csv(path, ANSWERS_FILE)
-    unknown = ~answers["item_id"].isin(rubric["item_id"])
-    if unknown.any():
-        row = int(unknown.to_numpy().nonzero()[0][0]) + 2  # header is row 1
-        raise DataError(f"{path}, row {row}, column 'item_id': '{answers.loc[unknown, 'item_id'].iloc[0]}' "
-                        "is not a statement of the rubric (see rubric_items.csv)")
+    item_id, agreement = ANSWERS_FILE["fields"]
+    # Only the rubric's statements are allowed; the validator then names the row of any other.
+    known_items = {**item_id, "constraints": {**item_id["constraints"], "enum": rubric["item_id"].tolist()}}
+    answers = load_csv(path, {**ANSWERS_FILE, "fields": [known_items, agreement]})
     answers = answers.dropna(subset=["agreement"]).astype({"agreement": "int64"})
     return answers.assign(respondent=respondent)[["respondent", "item_id", "agreement"]]
 

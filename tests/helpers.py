@@ -1,0 +1,29 @@
+"""Helpers shared by several test modules."""
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+
+def glued_value(notebook_path: Path, key: str) -> str:
+    """The text/plain record a notebook glued under `key` (as myst-nb stores it)."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+                return output["data"]["application/papermill.record/text/plain"]
+    raise KeyError(key)
+
+
+def spreadsheet_export(frame: pd.DataFrame, path: Path, encoding: str, separator: str, date_format: str,
+                       stamp_format: str) -> None:
+    """Write a table the way a spreadsheet might: another encoding, separator and date style.
+
+    Date columns with a time of day use `stamp_format`, the others `date_format`.
+    """
+    export = frame.copy()
+    for column in export.select_dtypes("datetime").columns:
+        has_time = (export[column].dt.hour > 0).any()
+        export[column] = export[column].dt.strftime(stamp_format if has_time else date_format)
+    path.write_bytes(export.to_csv(index=False, sep=separator).encode(encoding))
