@@ -163,6 +163,19 @@ INCONSISTENT_PM = "PM07"  # agrees with lead-stage statements, disagrees with fo
 PM_WITH_GAPS = "PM12"  # left four statements unanswered
 UNANSWERED_ITEMS = ("I05", "I14", "I27", "I38")
 
+# Hard mode (generate(seed, hard=True)): breaks the comfortable assumptions of the book's methods, so the
+# simulation study can show which designs survive. The default data never uses it.
+HARD_TEAM_QUARTER_SD = 0.02  # team x quarter shocks to conversion (SD, share of leads)
+HARD_COHORT_LIFT = {"2023-07-03": 0.06, "2023-10-02": 0.05, "2024-01-01": 0.04, "2024-04-01": 0.03}
+HARD_LIFT_GROWTH_PER_YEAR = 0.02  # lift keeps growing after the ramp, by this much a year
+HARD_SECOND_HARMONIC = 0.01  # second seasonal harmonic in conversion (share of leads)
+HARD_CONVERSION_LAG_DAYS = 14.0  # mean days from lead to win; wins after the export date are not yet seen
+HARD_MISSING_SHARE = 0.05  # share of rep-weeks missing from the lead export, and of won deals without a value
+HARD_BILLING_HOURS = 30.0  # billing tickets are much slower than the rest
+HARD_BILLING_SURGE_PER_WEEK = 90
+HARD_SERVICE_SECOND_HARMONIC_HOURS = 1.5
+HARD_QUEUE_ELASTICITY = 0.6  # resolution time rises by this share of the relative excess in weekly volume
+
 PLANTED_TRUTHS = {
     "crm_lift_pp": CRM_LIFT * 100,
     "crm_ramp_weeks": CRM_RAMP_WEEKS,
@@ -239,6 +252,33 @@ def crm_lift(weeks_since_rollout: np.ndarray) -> np.ndarray:
     return np.where(weeks >= 0, CRM_LIFT * ramp, 0.0)
 
 
+def hard_crm_lift(weeks_since_rollout: np.ndarray, rollout_date: str | pd.Timestamp) -> np.ndarray:
+    """Hard mode's lift for a cohort: its own size (earlier cohorts gain more), the same ramp, then still growing."""
+    weeks = np.asarray(weeks_since_rollout, dtype=float)
+    lift = HARD_COHORT_LIFT[pd.Timestamp(rollout_date).strftime("%Y-%m-%d")]
+    ramp = np.clip((weeks + 1) / CRM_RAMP_WEEKS, 0.0, 1.0)
+    growth = HARD_LIFT_GROWTH_PER_YEAR * np.clip(weeks + 1 - CRM_RAMP_WEEKS, 0.0, None) / 52
+    return np.where(weeks >= 0, lift * ramp + growth, 0.0)
+
+
+def planted_lift(weeks_since_rollout: np.ndarray, rollout_dates, hard: bool = False) -> np.ndarray:
+    """Planted lift (share of leads) per row, in either mode; rows never treated get 0."""
+    weeks = np.asarray(weeks_since_rollout, dtype=float)
+    if not hard:
+        return crm_lift(weeks)
+    dates = pd.Series(pd.to_datetime(pd.Series(rollout_dates).to_numpy()))
+    lift = np.zeros(len(weeks))
+    for date in dates.dropna().unique():
+        rows = (dates == date).to_numpy()
+        lift[rows] = hard_crm_lift(weeks[rows], date)
+    return lift
+
+
+def _second_harmonic(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    day_of_year = pd.DatetimeIndex(dates).day_of_year.to_numpy()
+    return np.cos(4 * np.pi * (day_of_year - 15) / 365.25)
+
+
 def adoption_share(weeks_since_rollout: np.ndarray) -> np.ndarray:
     """Planted share of reps using lead scoring in a week after their team's rollout."""
     weeks = np.asarray(weeks_since_rollout, dtype=float)
@@ -250,7 +290,8 @@ def _rollout_by_rep(teams: pd.DataFrame, reps: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(rollout)
 
 
-def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame,
+           hard_rng: np.random.Generator | None = None) -> pd.DataFrame:
     week_starts = pd.date_range(START, periods=WEEKS, freq="7D")
     counts = rng.poisson(LEADS_PER_REP_WEEK, size=(len(reps), WEEKS))
     rep_index = np.repeat(np.arange(len(reps)), counts.sum(axis=1))
@@ -269,13 +310,26 @@ def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) ->
         + CONVERSION_TREND_PER_YEAR * years_elapsed
         + 0.01 * _season(created)
         + pd.Series(sources).map(SOURCE_CONVERSION_SHIFT).to_numpy()
-        + crm_lift(weeks_since)
+        + (crm_lift(weeks_since) if hard_rng is None else planted_lift(weeks_since, rollout, hard=True))
     )
+    if hard_rng is not None:
+        quarter = ((created - START).days.to_numpy() // 91).clip(max=WEEKS * 7 // 91)
+        shocks = hard_rng.normal(0.0, HARD_TEAM_QUARTER_SD, size=(len(SALES_TEAMS), quarter.max() + 1))
+        probability = probability + shocks[team_number, quarter] + HARD_SECOND_HARMONIC * _second_harmonic(created)
     converted = rng.random(len(probability)) < probability
     # A won lead buys seats at the list price of the day; its deal value is the first year's contract.
     seats = 1 + rng.poisson(SEATS_PER_NEW_CUSTOMER - 1, len(probability))
     deal_value = seats * list_price(created) * 12
 
+    keep = np.ones(len(probability), dtype=bool)
+    if hard_rng is not None:
+        # Wins take time; a win after the export date is not yet in the export (censored).
+        lag_days = hard_rng.exponential(HARD_CONVERSION_LAG_DAYS, len(probability))
+        converted &= (created + pd.to_timedelta(np.round(lag_days), unit="D")) <= END
+        # A CRM sync gap loses whole rep-weeks from the export; some won deals have no value recorded.
+        missing_weeks = hard_rng.random((len(reps), WEEKS)) < HARD_MISSING_SHARE
+        keep = ~missing_weeks[rep_index, week_index]
+        deal_value = np.where(hard_rng.random(len(probability)) < HARD_MISSING_SHARE, np.nan, deal_value)
     leads = pd.DataFrame(
         {
             "rep_id": reps["rep_id"].to_numpy()[rep_index],
@@ -284,7 +338,7 @@ def _leads(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) ->
             "converted": np.where(converted, "true", "false"),
             "deal_value_cny": np.where(converted, deal_value, np.nan),
         }
-    ).sort_values(["created_on", "rep_id"], kind="stable", ignore_index=True)
+    )[keep].sort_values(["created_on", "rep_id"], kind="stable", ignore_index=True)
     leads.insert(0, "lead_id", [f"L{i:06d}" for i in range(1, len(leads) + 1)])
     return leads
 
@@ -359,12 +413,13 @@ def _approvals(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     return approvals, steps
 
 
-def _tickets(rng: np.random.Generator) -> pd.DataFrame:
+def _tickets(rng: np.random.Generator, hard: bool = False) -> pd.DataFrame:
     week_starts = pd.date_range(START, periods=WEEKS, freq="7D")
     weeks_after_price = _weeks_since(week_starts, PRICE_CHANGE)
     base_counts = rng.poisson(TICKETS_PER_WEEK * (1 + 0.25 * _season(week_starts)))
+    surge_size = HARD_BILLING_SURGE_PER_WEEK if hard else BILLING_SURGE_PER_WEEK
     surge = np.where(
-        weeks_after_price >= 0, BILLING_SURGE_PER_WEEK * np.exp(-weeks_after_price / BILLING_SURGE_DECAY_WEEKS), 0.0
+        weeks_after_price >= 0, surge_size * np.exp(-weeks_after_price / BILLING_SURGE_DECAY_WEEKS), 0.0
     )
     surge_counts = rng.poisson(surge)
     categories = list(TICKET_CATEGORY_SHARES)
@@ -383,11 +438,15 @@ def _tickets(rng: np.random.Generator) -> pd.DataFrame:
         )
     tickets = pd.concat(frames, ignore_index=True).sort_values(["opened_on", "category"], kind="stable", ignore_index=True)
     opened = pd.DatetimeIndex(tickets["opened_on"])
-    mean_hours = (
-        tickets["category"].map(TICKET_CATEGORY_HOURS).to_numpy()
-        + SERVICE_SEASON_AMPLITUDE_HOURS * _season(opened)
-        + np.where(opened >= SERVICE_CHANGE, SERVICE_EFFECT_HOURS, 0.0)
-    )
+    category_hours = dict(TICKET_CATEGORY_HOURS, billing=HARD_BILLING_HOURS) if hard else TICKET_CATEGORY_HOURS
+    mean_hours = tickets["category"].map(category_hours).to_numpy() + SERVICE_SEASON_AMPLITUDE_HOURS * _season(opened)
+    if hard:
+        # A second harmonic in the season, and queueing: a busy week is slower for every ticket.
+        mean_hours = mean_hours + HARD_SERVICE_SECOND_HARMONIC_HOURS * _second_harmonic(opened)
+        week = (opened - START).days.to_numpy() // 7
+        volume = np.bincount(week, minlength=WEEKS)[week]
+        mean_hours = mean_hours * (1 + HARD_QUEUE_ELASTICITY * (volume / TICKETS_PER_WEEK - 1))
+    mean_hours = mean_hours + np.where(opened >= SERVICE_CHANGE, SERVICE_EFFECT_HOURS, 0.0)
     shape = 4.0  # gamma noise keeps hours positive and the mean exact
     tickets["resolution_hours"] = np.round(rng.gamma(shape, mean_hours / shape), 2)
     tickets["channel"] = rng.choice(["email", "chat", "phone"], len(tickets), p=[0.4, 0.45, 0.15])
@@ -485,14 +544,20 @@ def _pm_answers(rng: np.random.Generator, items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement"])
 
 
-def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
-    """Build every table of the sample company, ready to write as CSV."""
+def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataFrame]:
+    """Build every table of the sample company, ready to write as CSV.
+
+    ``hard=True`` plants the effects under conditions that break the methods' comfortable assumptions
+    (see the HARD_* constants and the data dictionary it writes). Its extra randomness comes from a
+    second generator, so the default data never changes.
+    """
     rng = np.random.default_rng(seed)
+    hard_rng = np.random.default_rng([seed, 1]) if hard else None
     teams = _sales_teams()
     reps = _sales_reps(rng)
     approvals, approval_steps = _approvals(rng)
     items = _rubric_items()
-    leads = _leads(rng, teams, reps)
+    leads = _leads(rng, teams, reps, hard_rng)
     return {
         "sales_teams": teams,
         "sales_reps": reps,
@@ -500,7 +565,7 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         "usage_events": _usage_events(rng, teams, reps),
         "approvals": approvals,
         "approval_steps": approval_steps,
-        "tickets": _tickets(rng),
+        "tickets": _tickets(rng, hard),
         "push_campaigns": _push_campaigns(rng),
         "customers_monthly": _customers_monthly(rng, leads),
         "wages": pd.DataFrame({"role": list(WAGES), "loaded_hourly_cost_cny": list(WAGES.values())}),

@@ -57,6 +57,32 @@ PLANTED_TRUTH_LINES = [
 ]
 
 
+HARD_MODE_LINES = [
+    ("Team shocks",
+     f"Each team's conversion moves by its own shock every quarter (SD {company.HARD_TEAM_QUARTER_SD * 100:g} "
+     "points), so a team's weeks are not independent and six teams give little information."),
+    ("Cohort-specific, growing effects",
+     "The lift differs by rollout cohort (" + ", ".join(
+         f"{date}: {lift * 100:g} points" for date, lift in company.HARD_COHORT_LIFT.items())
+     + f") and keeps growing by {company.HARD_LIFT_GROWTH_PER_YEAR * 100:g} points a year after the "
+     f"{company.CRM_RAMP_WEEKS}-week ramp."),
+    ("A second seasonal harmonic",
+     f"Conversion has a second harmonic ({company.HARD_SECOND_HARMONIC * 100:g}-point amplitude) and resolution time "
+     f"another ({company.HARD_SERVICE_SECOND_HARMONIC_HOURS:g} h), so one sine and cosine no longer fit the season."),
+    ("Conversion lag, censored",
+     f"A win comes a mean {company.HARD_CONVERSION_LAG_DAYS:g} days (exponential) after the lead; wins after "
+     f"{company.END:%Y-%m-%d} are not in the export, so the newest leads look worse."),
+    ("Missing values",
+     f"About {company.HARD_MISSING_SHARE:.0%} of rep-weeks are missing from the lead export, and as many won "
+     "deals have no `deal_value_cny`."),
+    ("Queueing",
+     f"Resolution time rises with the week's ticket volume (elasticity {company.HARD_QUEUE_ELASTICITY:g})."),
+    ("A billing confounder that matters",
+     f"Billing tickets take a mean {company.HARD_BILLING_HOURS:g} h, and the price change brings "
+     f"{company.HARD_BILLING_SURGE_PER_WEEK} extra a week at first, which also lengthens the queue."),
+]
+
+
 def _pm_stage_table() -> str:
     header = "| PM | " + " | ".join(company.DIMENSIONS) + " |"
     rule = "|---" * (len(company.DIMENSIONS) + 1) + "|"
@@ -67,8 +93,8 @@ def _pm_stage_table() -> str:
     return "\n".join([header, rule, *rows])
 
 
-def data_dictionary(seed: int) -> str:
-    """Markdown data dictionary: tables, fields and the planted truths."""
+def data_dictionary(seed: int, hard: bool = False) -> str:
+    """Markdown data dictionary: tables, fields and the planted truths (and hard mode's, if `hard`)."""
     lines = [
         "# Data dictionary: Kestrel Cloud",
         "",
@@ -88,6 +114,12 @@ def data_dictionary(seed: int) -> str:
         "",
     ]
     lines += [f"- **{title}.** {text}" for title, text in PLANTED_TRUTH_LINES]
+    if hard:
+        lines[7] = lines[7].replace("generate data`", "generate --hard data`")
+        lines += ["", "### Hard mode", "",
+                  "This folder was written in hard mode (`python -m valuekit.generate --hard FOLDER`), which keeps",
+                  "the truths above except where listed here and breaks the methods' comfortable assumptions:", ""]
+        lines += [f"- **{title}.** {text}" for title, text in HARD_MODE_LINES]
     lines += ["", "True stage of each PM per dimension:", "", _pm_stage_table(), "", "## Tables", ""]
     for name, spec in TABLES.items():
         key = ", ".join(f"`{field}`" for field in spec["primaryKey"])
@@ -107,18 +139,18 @@ def data_dictionary(seed: int) -> str:
     return "\n".join(lines)
 
 
-def write_company(folder: Path, seed: int = company.DEFAULT_SEED) -> list[Path]:
-    """Generate the company and write every file; returns the paths written."""
+def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = False) -> list[Path]:
+    """Generate the company (in hard mode if `hard`) and write every file; returns the paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in company.generate(seed).items():
+    for name, table in company.generate(seed, hard).items():
         path = folder / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     written.append(write_datapackage(folder))
     readme = folder / "README.md"
-    readme.write_text(data_dictionary(seed), encoding="utf-8")
+    readme.write_text(data_dictionary(seed, hard), encoding="utf-8")
     written.append(readme)
     return written
 
@@ -127,8 +159,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="where to write the files")
     parser.add_argument("--seed", type=int, default=company.DEFAULT_SEED)
+    parser.add_argument("--hard", action="store_true",
+                        help="hard mode: team shocks, growing effects, lagged wins, missing values, queueing")
     args = parser.parse_args(argv)
-    for path in write_company(args.folder, args.seed):
+    for path in write_company(args.folder, args.seed, args.hard):
         print(path)
 
 
