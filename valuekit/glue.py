@@ -1,0 +1,58 @@
+"""Numbers for prose, at the precision they mean on every machine.
+
+BLAS kernels differ between CPUs in the last bits of every regression, so a float glued
+whole (``5.175958349994092``) is stored differently on another laptop and strict nbval
+fails there. Everything a notebook glues goes through :func:`glue_value`, which rounds
+to :data:`SIGNIFICANT_DIGITS` significant digits: far coarser than the arithmetic's noise
+(about 1e-13 relative), far finer than any figure the prose shows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from numbers import Integral, Real
+
+import pandas as pd
+
+SIGNIFICANT_DIGITS = 6
+
+
+def round_significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> float:
+    """`value` rounded to `digits` significant digits (0, inf and nan unchanged)."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def portable(value, digits: int = SIGNIFICANT_DIGITS):
+    """A glue-ready value: floats rounded, numpy scalars made Python ones, the rest unchanged."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        return round_significant(value, digits)
+    return value
+
+
+def glue_value(name: str, value, digits: int = SIGNIFICANT_DIGITS) -> None:
+    """Glue `value` under `name` for prose (not displayed), rounded by :func:`portable`."""
+    from myst_nb import glue
+
+    glue(name, portable(value, digits), display=False)
+
+
+def glue_values(values: Mapping, digits: int = SIGNIFICANT_DIGITS) -> None:
+    """Glue every item of `values`, as :func:`glue_value` does."""
+    for name, value in values.items():
+        glue_value(name, value, digits)
+
+
+def rounded(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
+    """A copy of `frame` for display, every float column rounded to `digits` significant digits."""
+    shown = frame.copy()
+    for column in shown.select_dtypes("float").columns:
+        shown[column] = shown[column].map(lambda x: round_significant(x, digits))
+    return shown
