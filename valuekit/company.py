@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .vocabulary import APPROVER_ROLES, STAGES  # the contract's vocabulary: the company follows it
+
 DEFAULT_SEED = 20230102
 START = pd.Timestamp("2023-01-02")  # a Monday; the company's two years start here
 WEEKS = 104
@@ -38,7 +40,7 @@ ADOPTION_WEEKS = 3.0  # time constant of the adoption curve
 APPROVAL_AUTOMATION = pd.Timestamp("2024-02-05")
 APPROVAL_MEDIAN_HOURS_BEFORE = 36.0
 APPROVAL_MEDIAN_HOURS_AFTER = 18.0
-APPROVERS_BEFORE = ("team_lead", "finance", "legal")
+APPROVERS_BEFORE = APPROVER_ROLES  # the contract's roles, in chain order
 APPROVERS_AFTER = ("team_lead",)
 APPROVAL_TOUCH_MEDIAN_MINUTES = 12.0
 
@@ -90,7 +92,6 @@ PRICE_BENCHMARKS = [
     ("DeskMate", "service_console", "premium", "seat", 88.0, 5),
 ]
 
-STAGES = ("follow", "collaborate", "drive", "lead")
 DIMENSIONS = {
     "business_understanding": (
         "I have documented, step by step, how the team I serve does its work today.",

@@ -1,7 +1,19 @@
-"""The data contract: one Frictionless Table Schema per table of the sample company.
+"""The data contract: one Frictionless Table Schema per table a data folder may hold.
 
-This module is the single source of ``data/datapackage.json``; the loader
-validates every CSV it reads against these schemas.
+This module is the single source of ``data/datapackage.json``; the loader validates every CSV it reads
+against these schemas. Like the loader, it imports nothing of ours but the contract's vocabulary
+(:mod:`valuekit.vocabulary`): the sample company follows the contract, not the other way round.
+
+Besides types and hard constraints (a duration is never negative), the contract states:
+
+- **Plausibility bounds** (a field's ``plausible`` range): values outside it are almost surely an export
+  mistake (resolution_hours = 1e9), so the loader stops on them too. Unlike constraints they are
+  overridable, when a company's data really is that large: put a ``bounds.csv`` with the columns
+  ``table,column,minimum,maximum`` in the data folder (a blank cell keeps the contract's bound), or pass
+  ``bounds=`` to :func:`valuekit.loader.load_tables`. Every date and timestamp must lie within
+  ``DATE_RANGE`` unless overridden the same way.
+- **Cross-field rules** (a table's ``rules``): comparisons between two columns of the same row, for
+  example that a request is completed no earlier than it was submitted (no negative durations).
 """
 
 from __future__ import annotations
@@ -9,20 +21,37 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .company import APPROVERS_BEFORE, DIMENSIONS, STAGES, TICKET_CATEGORY_HOURS, WAGES
+from .vocabulary import APPROVER_ROLES, DIMENSIONS, STAGES, TICKET_CATEGORIES, WAGE_ROLES
+
+#: Plausible range of every date and timestamp, unless a field or the user's bounds say otherwise.
+DATE_RANGE = ("1970-01-01", "2100-12-31")
 
 
-def _field(name: str, type_: str, description: str, **constraints) -> dict:
+def _field(name: str, type_: str, description: str, plausible_max: float | None = None, **constraints) -> dict:
+    """One field; `plausible_max` is the overridable plausibility bound of a number (see the module's doc)."""
     field = {"name": name, "type": type_, "description": description}
     if type_ == "datetime":
         field["format"] = "%Y-%m-%dT%H:%M:%S"
     field["constraints"] = {"required": True, **constraints}
+    if plausible_max is not None:
+        field["plausible"] = {"maximum": plausible_max}
+        field["description"] += f" Plausible up to {plausible_max:,}."
+    elif type_ in ("date", "datetime"):
+        field["plausible"] = {"minimum": DATE_RANGE[0], "maximum": DATE_RANGE[1]}
     return field
 
 
 def _optional(field: dict) -> dict:
     field["constraints"]["required"] = False
     return field
+
+
+def _rule(field: str, rule: str, other: str, why: str) -> dict:
+    """A cross-field rule: `field` is "notBefore" (>=) or "atMost" (<=) the `other` field of the same row."""
+    return {"field": field, "rule": rule, "other": other, "why": why}
+
+
+RULES = {"notBefore": ">=", "atMost": "<="}
 
 
 def _fk(field: str, table: str, target: str) -> dict:
@@ -36,7 +65,8 @@ TABLES: dict[str, dict] = {
             _field("team_id", "string", "Team identifier.", unique=True, pattern="T[0-9]+"),
             _field("team_name", "string", "Team name."),
             _field("city", "string", "Office the team sits in."),
-            _optional(_field("crm_rollout_date", "date", "Monday lead scoring went live for the team; empty if never.")),
+            _optional(_field("crm_rollout_date", "date",
+                             "Monday lead scoring went live for the team; empty if never.")),
         ],
         "primaryKey": ["team_id"],
     },
@@ -58,7 +88,9 @@ TABLES: dict[str, dict] = {
             _field("created_on", "date", "Day the lead entered the CRM."),
             _field("source", "string", "Where the lead came from.", enum=["inbound", "outbound", "referral"]),
             _field("converted", "boolean", "Whether the lead became a paying customer."),
-            _optional(_field("deal_value_cny", "number", "First-year contract value in CNY (seats x list price x 12); empty if not converted.", minimum=0)),
+            _optional(_field("deal_value_cny", "number",
+                             "First-year contract value in CNY (seats x list price x 12); empty if not converted.",
+                             plausible_max=100_000_000, minimum=0)),
         ],
         "primaryKey": ["lead_id"],
         "foreignKeys": [_fk("rep_id", "sales_reps", "rep_id")],
@@ -69,7 +101,7 @@ TABLES: dict[str, dict] = {
             _field("event_date", "date", "Workday of the events."),
             _field("user_id", "string", "Rep who used the module."),
             _field("module", "string", "CRM module used.", enum=["pipeline", "reports", "lead_scoring"]),
-            _field("events", "integer", "Number of instrumented events that day.", minimum=1),
+            _field("events", "integer", "Number of instrumented events that day.", plausible_max=100_000, minimum=1),
         ],
         "primaryKey": ["event_date", "user_id", "module"],
         "foreignKeys": [_fk("user_id", "sales_reps", "rep_id")],
@@ -79,21 +111,23 @@ TABLES: dict[str, dict] = {
         "fields": [
             _field("request_id", "string", "Request identifier.", unique=True),
             _field("request_type", "string", "What is being approved.", enum=["discount", "contract", "refund"]),
-            _field("amount_cny", "number", "Amount at stake in CNY.", minimum=0),
+            _field("amount_cny", "number", "Amount at stake in CNY.", plausible_max=1_000_000_000, minimum=0),
             _field("submitted_at", "datetime", "When the request was submitted (local time)."),
             _field("completed_at", "datetime", "When the last approval was given (local time)."),
             _field("approvers_required", "integer", "People who had to sign off.", minimum=1,
-                   maximum=len(APPROVERS_BEFORE)),
+                   maximum=len(APPROVER_ROLES)),
         ],
         "primaryKey": ["request_id"],
+        "rules": [_rule("completed_at", "notBefore", "submitted_at",
+                        "a request cannot be completed before it is submitted")],
     },
     "approval_steps": {
         "title": "Each human sign-off on an approval request",
         "fields": [
             _field("request_id", "string", "Request the step belongs to."),
-            _field("step", "integer", "Position of the step in the chain.", minimum=1),
-            _field("approver_role", "string", "Role that signed off.", enum=list(APPROVERS_BEFORE)),
-            _field("touch_minutes", "number", "Minutes the approver spent on the step.", minimum=0),
+            _field("step", "integer", "Position of the step in the chain.", plausible_max=50, minimum=1),
+            _field("approver_role", "string", "Role that signed off.", enum=list(APPROVER_ROLES)),
+            _field("touch_minutes", "number", "Minutes the approver spent on the step.", plausible_max=480, minimum=0),
         ],
         "primaryKey": ["request_id", "step"],
         "foreignKeys": [_fk("request_id", "approvals", "request_id")],
@@ -103,9 +137,9 @@ TABLES: dict[str, dict] = {
         "fields": [
             _field("ticket_id", "string", "Ticket identifier.", unique=True),
             _field("opened_on", "date", "Day the ticket was opened."),
-            _field("category", "string", "Ticket category.", enum=list(TICKET_CATEGORY_HOURS)),
+            _field("category", "string", "Ticket category.", enum=list(TICKET_CATEGORIES)),
             _field("channel", "string", "Channel the customer used.", enum=["email", "chat", "phone"]),
-            _field("resolution_hours", "number", "Hours from opening to resolution.", minimum=0),
+            _field("resolution_hours", "number", "Hours from opening to resolution.", plausible_max=8_760, minimum=0),
         ],
         "primaryKey": ["ticket_id"],
     },
@@ -115,22 +149,28 @@ TABLES: dict[str, dict] = {
             _field("push_id", "string", "Push identifier.", unique=True),
             _field("sent_on", "date", "Day the push was sent."),
             _field("mode", "string", "Who picked the content.", enum=["manual", "automated"]),
-            _field("prep_minutes", "number", "Staff minutes spent preparing the push.", minimum=0),
-            _field("audience", "integer", "Users the push was sent to.", minimum=0),
-            _field("opens", "integer", "Users who opened it.", minimum=0),
+            _field("prep_minutes", "number", "Staff minutes spent preparing the push.", plausible_max=2_400, minimum=0),
+            _field("audience", "integer", "Users the push was sent to.", plausible_max=2_000_000_000, minimum=0),
+            _field("opens", "integer", "Users who opened it.", plausible_max=2_000_000_000, minimum=0),
         ],
         "primaryKey": ["push_id"],
+        "rules": [_rule("opens", "atMost", "audience", "a push cannot be opened by more users than it was sent to")],
     },
     "customers_monthly": {
         "title": "The subscription business month by month",
         "fields": [
             _field("month", "date", "First day of the month.", unique=True),
-            _field("active_customers", "integer", "Paying customers at month end.", minimum=0),
-            _field("new_customers", "integer", "Customers won in the month (the leads converted that month).", minimum=0),
-            _field("churned_customers", "integer", "Customers lost in the month.", minimum=0),
-            _field("seats", "integer", "Paid seats at month end.", minimum=0),
-            _field("list_price_cny_per_seat", "number", "List price per seat per month in CNY.", minimum=0),
-            _field("mrr_cny", "number", "Monthly recurring revenue in CNY at list price.", minimum=0),
+            _field("active_customers", "integer", "Paying customers at month end.",
+                   plausible_max=100_000_000, minimum=0),
+            _field("new_customers", "integer", "Customers won in the month (the leads converted that month).",
+                   plausible_max=100_000_000, minimum=0),
+            _field("churned_customers", "integer", "Customers lost in the month.",
+                   plausible_max=100_000_000, minimum=0),
+            _field("seats", "integer", "Paid seats at month end.", plausible_max=1_000_000_000, minimum=0),
+            _field("list_price_cny_per_seat", "number", "List price per seat per month in CNY.",
+                   plausible_max=100_000, minimum=0),
+            _field("mrr_cny", "number", "Monthly recurring revenue in CNY at list price.",
+                   plausible_max=10_000_000_000, minimum=0),
         ],
         "primaryKey": ["month"],
     },
@@ -138,7 +178,8 @@ TABLES: dict[str, dict] = {
         "title": "Loaded hourly cost per role (salary, benefits, office, management overhead)",
         "fields": [
             _field("role", "string", "Role.", unique=True),
-            _field("loaded_hourly_cost_cny", "number", "Fully loaded cost of one hour in CNY.", minimum=0),
+            _field("loaded_hourly_cost_cny", "number", "Fully loaded cost of one hour in CNY.",
+                   plausible_max=5_000, minimum=0),
         ],
         "primaryKey": ["role"],
     },
@@ -148,7 +189,7 @@ TABLES: dict[str, dict] = {
             _field("project", "string", "Project."),
             _field("month", "date", "First day of the month."),
             _field("cost_type", "string", "Build (one-off) or run (recurring).", enum=["build", "run"]),
-            _field("amount_cny", "number", "Cost in CNY.", minimum=0),
+            _field("amount_cny", "number", "Cost in CNY.", plausible_max=1_000_000_000, minimum=0),
         ],
         "primaryKey": ["project", "month"],
     },
@@ -159,8 +200,9 @@ TABLES: dict[str, dict] = {
             _field("product_category", "string", "What the offering replaces."),
             _field("plan", "string", "Price plan."),
             _field("unit", "string", "What the price is per.", enum=["seat", "account"]),
-            _field("price_cny_per_unit_month", "number", "List price per unit per month in CNY.", minimum=0),
-            _field("min_units", "integer", "Smallest number of units sold.", minimum=1),
+            _field("price_cny_per_unit_month", "number", "List price per unit per month in CNY.",
+                   plausible_max=1_000_000, minimum=0),
+            _field("min_units", "integer", "Smallest number of units sold.", plausible_max=1_000_000, minimum=1),
         ],
         "primaryKey": ["vendor", "plan"],
     },
@@ -169,7 +211,7 @@ TABLES: dict[str, dict] = {
         "fields": [
             _field("pm_id", "string", "Product manager identifier.", unique=True),
             _field("name", "string", "Fictional name."),
-            _field("tenure_years", "number", "Years in back-office product work.", minimum=0),
+            _field("tenure_years", "number", "Years in back-office product work.", plausible_max=50, minimum=0),
             _field("system", "string", "System the PM owns.", enum=["crm", "service_desk", "approvals", "content"]),
         ],
         "primaryKey": ["pm_id"],
@@ -198,8 +240,8 @@ TABLES: dict[str, dict] = {
     },
 }
 
-# wages.role must name a known role; keep the enum next to the company definition.
-TABLES["wages"]["fields"][0]["constraints"]["enum"] = list(WAGES)
+# wages.role must name a known role.
+TABLES["wages"]["fields"][0]["constraints"]["enum"] = list(WAGE_ROLES)
 
 
 def table_schema(spec: dict) -> dict:
@@ -207,6 +249,8 @@ def table_schema(spec: dict) -> dict:
     schema = {"fields": spec["fields"], "primaryKey": spec["primaryKey"], "missingValues": [""]}
     if "foreignKeys" in spec:
         schema["foreignKeys"] = spec["foreignKeys"]
+    if "rules" in spec:
+        schema["rules"] = spec["rules"]
     return schema
 
 

@@ -1,0 +1,23 @@
+"""The data contract's vocabulary: the categories a data folder may use, whoever the company is.
+
+This module is the contract side of the package: it imports nothing of ours, and the schema, the loader
+and the sample company all take their category lists from here (the sample company never the other way
+round).
+"""
+
+from __future__ import annotations
+
+#: Roles that sign off approval requests (``approval_steps.approver_role``), in chain order.
+APPROVER_ROLES = ("team_lead", "finance", "legal")
+
+#: Categories of service-desk tickets (``tickets.category``).
+TICKET_CATEGORIES = ("how_to", "bug", "account", "billing")
+
+#: Roles with a loaded hourly cost (``wages.role``).
+WAGE_ROLES = ("sales_rep", "approver", "ops_specialist", "service_agent", "engineer", "product_manager")
+
+#: Positioning stages, lowest first (``rubric_items.stage``; ``stage_level`` is the position, from 1).
+STAGES = ("follow", "collaborate", "drive", "lead")
+
+#: Dimensions of the positioning rubric (``rubric_items.dimension``).
+DIMENSIONS = ("business_understanding", "rules_ownership", "data_metrics", "collaboration", "system_maturity")
