@@ -1,19 +1,28 @@
 # Back-Office Value: build the book and run its tests from a fresh clone.
-#   make book   install if needed, build the HTML into _build/html
-#   make test   unit tests, strict nbval on every notebook, strict build
+#   make book   install if needed, execute the notebooks (two at a time) and build the HTML into _build/html
+#   make test   lint, unit tests and strict nbval (two workers), the strict build, the site in a browser
+#   make unit   the quick inner loop: unit tests only, no notebooks, no browser
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
 NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 JB_STRICT := $(BIN)/jupyter-book build . -n -W --keep-going
+# Two workers on two cores; each keeps one BLAS thread (valuekit.notebooks sets the same for its kernels).
+WORKERS ?= 2
+PYTEST_PARALLEL := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
+# Debian's Chromium, which Playwright drives in the browser tests (Playwright downloads no browser here).
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PATH := $(BIN):$(PATH)
+export CHROMIUM
+# Every target that executes notebooks shows deprecations on stderr, as nbval does, so outputs stored by
+# one target pass the others.
+export PYTHONWARNINGS := default
 
-.PHONY: book test install data notebooks report screenshots bench serve clean
+.PHONY: book test unit lint install data notebooks report screenshots bench simulate serve clean
 
 # Reinstall only when the pins change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -25,28 +34,36 @@ $(INSTALLED): requirements.txt pyproject.toml
 install: $(INSTALLED)
 
 book: $(INSTALLED)
+	$(BIN)/python -m valuekit.notebooks --fill-cache --jobs $(WORKERS)
 	$(JB_STRICT)
 	@echo "Book built: open $(CURDIR)/_build/html/index.html (or: make serve)"
 
-# Debian's Chromium, which Playwright drives in the browser tests (Playwright downloads no browser here).
 $(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "No browser at $(CHROMIUM) and no apt-get to install one:" \
+	  "point CHROMIUM= at a Chromium or Chrome binary, e.g. make test CHROMIUM=/path/to/chromium"; exit 1; }
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
 
-test: $(INSTALLED) $(CHROMIUM)
-	$(BIN)/python -m pytest tests --ignore=tests/browser
-	# Kernels inherit PYTHONWARNINGS: a deprecation in notebook code becomes stderr, which nbval rejects.
-	PYTHONWARNINGS=default $(BIN)/python -m pytest --nbval $(NOTEBOOKS)
-	$(JB_STRICT)
-	$(BIN)/python -m pytest tests/browser
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+unit: $(INSTALLED)
+	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not notebook and not second_company" -q
+
+# nbval executes every notebook once and checks its stored outputs; the build then renders those
+# checked outputs without executing them again (BOOK_EXECUTION=off, see valuekit/sphinx_inputs.py).
+test: $(INSTALLED) $(CHROMIUM) lint
+	$(PYTEST_PARALLEL) tests --ignore=tests/browser --nbval $(NOTEBOOKS)
+	BOOK_EXECUTION=off $(JB_STRICT)
+	REQUIRE_BROWSER=1 $(PYTEST_PARALLEL) tests/browser -q
 
 # Regenerate the sample company (byte-identical for the same seed).
 data: $(INSTALLED)
 	$(BIN)/python -m valuekit.generate data
 
-# Re-execute every notebook in place, storing fresh outputs for nbval.
+# Re-execute every notebook in place (two at a time), storing fresh outputs for nbval.
 notebooks: $(INSTALLED)
-	$(BIN)/python -m valuekit.notebooks $(NOTEBOOKS)
+	$(BIN)/python -m valuekit.notebooks --jobs $(WORKERS) $(NOTEBOOKS)
 
 # The one-page value report as standalone HTML: make report DATA=path/to/folder [NAME="CRM team"]
 DATA ?= data
@@ -58,7 +75,7 @@ screenshots: book $(CHROMIUM)
 	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq fonts-noto-cjk
 	$(BIN)/python -m tests.browser.screenshots screenshots
 
-bench: $(INSTALLED)
+bench: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/python benchmarks/build_times.py
 	$(BIN)/python benchmarks/page_weight.py
 

@@ -66,11 +66,21 @@ def test_active_users_and_adoption_on_empty_input(company):
     assert adoption.empty
 
 
-def test_adoption_shares_are_shares(company):
-    adoption = metrics.weekly_adoption(company["usage_events"], company["sales_reps"], company["sales_teams"],
-                                       "lead_scoring")
-    assert adoption["share"].between(0, 1).all()
-    assert (adoption["week"] >= 0).all()
+def test_adoption_counts_each_rep_once_a_week_from_the_rollout():
+    """Team A (4 reps) goes live on a Monday: 2 reps in week 0, 1 in week 1; earlier use and other modules don't count."""
+    reps = pd.DataFrame({"rep_id": ["a1", "a2", "a3", "a4", "b1"], "team_id": ["A"] * 4 + ["B"]})
+    teams = pd.DataFrame({"team_id": ["A", "B"], "crm_rollout_date": pd.to_datetime(["2024-03-04", None])})
+    usage = pd.DataFrame({
+        "user_id": ["a1", "a1", "a2", "a3", "a3", "a4", "b1"],
+        "event_date": pd.to_datetime(["2024-03-04", "2024-03-06", "2024-03-10", "2024-03-11", "2024-03-01",
+                                      "2024-03-12", "2024-03-05"]),
+        "module": ["lead_scoring"] * 5 + ["reports", "lead_scoring"],
+    })
+    adoption = metrics.weekly_adoption(usage, reps, teams, "lead_scoring")
+    assert adoption[["team_id", "week", "active_reps", "share"]].to_dict("records") == [
+        {"team_id": "A", "week": 0, "active_reps": 2, "share": 0.5},
+        {"team_id": "A", "week": 1, "active_reps": 1, "share": 0.25},
+    ]
 
 
 def test_metric_cards_validate_vocabulary_and_completeness():

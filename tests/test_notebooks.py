@@ -8,10 +8,24 @@ import pytest
 import yaml
 
 from .conftest import ROOT
+from valuekit.glue import SIGNIFICANT_DIGITS
+
 from .helpers import glued_value
 
 NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
 UNSTABLE_OUTPUT = re.compile(r"0x[0-9a-f]{6,}|/work/|/home/|/tmp/|/root/|\d{2}:\d{2}:\d{2}\.\d+")
+DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
+# Glue rounds to SIGNIFICANT_DIGITS; tables may show money to the yuan, but never a float's last bits.
+MAX_SHOWN_DIGITS = SIGNIFICANT_DIGITS + 2
+TEMPLATE_HEADINGS = ("## Overview", "## Prerequisites", "## Summary", "## Exercises", "## What's next")
+
+
+def significant_digits(number: str) -> int:
+    """Significant digits of a decimal literal as printed: '0.0012' has 2, '120.50' has 5, '600000.0' has 1."""
+    whole, fraction = number.lstrip("-").split(".")
+    if not fraction.strip("0"):  # a float's '.0' says nothing about precision
+        return len(whole.strip("0"))
+    return len((whole + fraction).lstrip("0"))
 
 
 def toc_files():
@@ -34,34 +48,85 @@ def test_every_toc_entry_exists_and_every_notebook_is_listed():
         assert notebook.relative_to(ROOT).with_suffix("").as_posix() in listed, notebook
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_conventions(path: Path):
-    notebook = nbformat.read(path, as_version=4)
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+def code_cells(path: Path) -> list:
+    return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
 
-    first = code_cells[0]
+
+def outputs(path: Path):
+    """(cell, output) for every stored output of the notebook."""
+    return [(cell, output) for cell in code_cells(path) for output in cell.outputs]
+
+
+def output_texts(output) -> list[str]:
+    return [output.get("text", "")] + [str(value) for key, value in output.get("data", {}).items()
+                                       if key.startswith("text/") or "papermill.record" in key]
+
+
+each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+
+
+@each_notebook
+def test_first_code_cell_holds_the_parameters(path: Path):
+    first = code_cells(path)[0]
     assert "parameters" in first.metadata.get("tags", []), "first code cell must be tagged 'parameters'"
-    assert "DATA_DIR" in first.source
+    assert "DATA_DIR" in first.source, "the parameters cell must set DATA_DIR"
 
-    counts = [cell.execution_count for cell in code_cells]
-    assert counts == list(range(1, len(code_cells) + 1)), "outputs must come from one clean top-to-bottom run"
 
-    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    for heading in ("## Overview", "## Prerequisites", "## Summary", "## Exercises", "## What's next"):
-        assert heading in markdown, heading
+@each_notebook
+def test_outputs_come_from_one_clean_run(path: Path):
+    counts = [cell.execution_count for cell in code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), "re-run top to bottom: make notebooks"
 
-    for cell in code_cells:
-        for output in cell.outputs:
-            assert output.get("name") != "stderr", f"stderr output in: {cell.source[:60]}"
-            assert output.output_type != "error"
-            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-            assert not UNSTABLE_OUTPUT.search(text), f"unstable output (address, path or clock): {text[:80]}"
-            glued = output.get("data", {}).get("application/papermill.record/text/plain", "")
-            assert not glued.startswith("np."), f"glued a numpy scalar, which prose cannot format: {glued}"
-            if "image/png" in output.get("data", {}):
-                figure = cell.metadata.get("mystnb", {})
-                assert figure.get("image", {}).get("alt"), "figure without alt text"
-                assert figure.get("figure", {}).get("caption"), "figure without caption"
+
+@each_notebook
+def test_follows_the_cookbook_template(path: Path):
+    markdown = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells
+                         if cell.cell_type == "markdown")
+    missing = [heading for heading in TEMPLATE_HEADINGS if heading not in markdown]
+    assert missing == [], f"missing sections: {missing}"
+
+
+@each_notebook
+def test_no_errors_or_stderr(path: Path):
+    bad = [cell.source[:60] for cell, output in outputs(path)
+           if output.get("name") == "stderr" or output.output_type == "error"]
+    assert bad == [], f"error or stderr output in: {bad}"
+
+
+@each_notebook
+def test_no_addresses_paths_or_clock_times(path: Path):
+    unstable = [match.group() for _, output in outputs(path) for text in output_texts(output)
+                for match in UNSTABLE_OUTPUT.finditer(text)]
+    assert unstable == [], f"output differs between machines or runs: {unstable[:5]}"
+
+
+@each_notebook
+def test_numbers_shown_at_the_precision_they_carry(path: Path):
+    """BLAS kernels differ in the last bits: glue keeps 6 significant digits, and no output shows more than 8."""
+    noisy = [number for _, output in outputs(path) for text in output_texts(output)
+             for number in DECIMAL.findall(text) if significant_digits(number) > MAX_SHOWN_DIGITS]
+    assert noisy == [], f"round these (valuekit.glue): {noisy[:5]}"
+
+
+@each_notebook
+def test_glued_values_are_python_scalars(path: Path):
+    glued = [output["data"]["application/papermill.record/text/plain"] for _, output in outputs(path)
+             if "application/papermill.record/text/plain" in output.get("data", {})]
+    numpy = [value for value in glued if value.startswith("np.")]
+    assert numpy == [], f"glued numpy scalars, which prose cannot format: {numpy}"
+
+
+@each_notebook
+def test_figures_have_alt_text_and_caption(path: Path):
+    for cell, output in outputs(path):
+        if "image/png" in output.get("data", {}):
+            figure = cell.metadata.get("mystnb", {})
+            assert figure.get("image", {}).get("alt"), f"figure without alt text: {cell.source[:60]}"
+            assert figure.get("figure", {}).get("caption"), f"figure without caption: {cell.source[:60]}"
+
+
+def test_significant_digits_counts_what_precision_means():
+    assert [significant_digits(n) for n in ("5.175958349994092", "0.0012", "120.50", "-3.5", "207360.0")] == [16, 2, 5, 2, 5]
 
 
 def test_business_case_uses_the_saas_notebooks_npv():

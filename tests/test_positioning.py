@@ -198,6 +198,7 @@ def test_answers_file_without_agreement_column(rubric, tmp_path):
         load_answers(path, rubric, "me")
 
 
+@pytest.mark.notebook
 def test_one_parameter_scores_a_reader(rubric, tmp_path):
     """The documented papermill command turns a filled-in template into a stage and gaps."""
     mine = tmp_path / "mine.csv"

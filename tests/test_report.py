@@ -23,6 +23,7 @@ def smaller_company(tmp_path_factory):
     return write_smaller_company(tmp_path_factory.mktemp("own-data"), tmp_path_factory.mktemp("scratch"))
 
 
+@pytest.mark.second_company
 def test_fixture_is_a_different_smaller_company_in_spreadsheet_format(smaller_company):
     raw = (smaller_company / "sales_teams.csv").read_bytes()
     assert b"\t" in raw.splitlines()[0]
@@ -35,6 +36,7 @@ def test_fixture_is_a_different_smaller_company_in_spreadsheet_format(smaller_co
     assert mine["leads"]["created_on"].min() - sample["leads"]["created_on"].min() == pd.Timedelta(weeks=104)
 
 
+@pytest.mark.notebook
 def test_report_on_another_companys_exports(smaller_company, tmp_path):
     html = render(smaller_company, tmp_path, system_name="East China CRM")
     text = page_text(html)
@@ -49,6 +51,7 @@ def test_report_on_another_companys_exports(smaller_company, tmp_path):
     assert html.read_text(encoding="utf-8").count("<img") == 4
 
 
+@pytest.mark.notebook
 def test_report_on_the_sample_data(tmp_path):
     text = page_text(render(DATA_DIR, tmp_path))
     assert "Kestrel Cloud's back office: value report, Jan 2024 to Dec 2024" in text
