@@ -9,12 +9,15 @@ book's teaching sections (cells tagged ``book-only``).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import nbformat
 import papermill
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+
+from .loader import DataError
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "part5" / "value-report.ipynb"
 
@@ -37,13 +40,35 @@ def render(data_dir: Path, out_dir: Path, system_name: str | None = None) -> Pat
     return html
 
 
+def one_line(error: BaseException) -> str:
+    """What went wrong, as one line: the loader's own message when bad data stopped the notebook."""
+    if isinstance(error, papermill.PapermillExecutionError):
+        failed = f"the report notebook failed: {error.ename}: {error.evalue}"
+        text = error.evalue if error.ename == "DataError" else failed
+    elif isinstance(error, DataError):
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return " ".join(str(text).split())
+
+
 def main(argv: list[str] | None = None) -> None:
+    """The command line: the report's path on stdout, or one line on stderr and exit status 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="folder holding the CSV files")
     parser.add_argument("--out", type=Path, default=Path("reports"), help="where to write the report")
     parser.add_argument("--name", help="name of the system or team, for the report's title")
     args = parser.parse_args(argv)
-    print(f"report written to {render(args.data, args.out, args.name)}")
+    if not args.data.is_dir():
+        problem = "this is a file, not a folder" if args.data.exists() else "data folder not found"
+        print(f"{args.data}: {problem}", file=sys.stderr)
+        raise SystemExit(1)
+    try:
+        html = render(args.data, args.out, args.name)
+    except Exception as error:  # every failure is one line, never a traceback
+        print(one_line(error), file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"report written to {html}")
 
 
 if __name__ == "__main__":
