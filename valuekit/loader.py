@@ -62,10 +62,13 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 TIME_FORMATS = ("%H:%M:%S", "%H:%M")
 ACCEPTED_DATES = "YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日"
 MAX_CELL = 131_072  # 128 KB, the csv module's own field limit
+LONG_LINE = re.compile(f"[^\r\n]{{{MAX_CELL + 1}}}")
 # Control characters other than tab and line ends, and the invisible format characters that make two
 # identifiers look the same: zero-width space, joiners, word joiner, a byte-order mark inside the text.
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 TYPOGRAPHIC = set("‘’“”–—…€")
+TWO_BYTE = re.compile("[^\u0080-\u07ff]+")  # what is not a character of two bytes in UTF-8
+THREE_BYTE = re.compile("[\x00-\u07ff]+")  # what is not a character of three or four bytes
 OTHER_SEPARATORS = {";": "';' (semicolons)", "，": "full-width commas '，' (U+FF0C)",
                     "；": "full-width semicolons '；' (U+FF1B)", "|": "vertical bars '|'"}
 # pandas keeps timestamps between 1677 and 2262; a user's bounds cannot reach beyond this.
@@ -73,6 +76,7 @@ DATE_LIMITS = ("1678-01-01", "2261-12-31")
 BOUNDS_FILE = "bounds.csv"
 BOUNDS_FIX = (f"if the value is right, raise the bound in {BOUNDS_FILE} in the data folder "
               "(table,column,minimum,maximum)")
+BOUNDS_FIX_ONE_FILE = "if the value is right, pass wider bounds to load_csv: bounds={'file.column': (minimum, maximum)}"
 
 
 class DataError(ValueError):
@@ -178,8 +182,8 @@ def _mostly_utf8(lenient: str) -> bool:
     the thresholds keep GBK files of any size (tried on random GB2312 text) from being taken for UTF-8.
     """
     foreign = lenient.count("\ufffd")
-    two_byte = sum(1 for char in lenient if 0x80 <= ord(char) < 0x800)
-    three_byte = sum(1 for char in lenient if ord(char) >= 0x800) - foreign
+    two_byte = len(TWO_BYTE.sub("", lenient))
+    three_byte = len(THREE_BYTE.sub("", lenient)) - foreign
     return (three_byte >= 3 and 2 * three_byte >= foreign) or (two_byte >= 3 and two_byte >= 2 * foreign)
 
 
@@ -371,8 +375,9 @@ def _read(path: Path, spec: dict, what: str, table: str) -> _Source:
     names = [field["name"] for field in spec["fields"]]
     positions = [labels.index(name) for name in names]
     wanted = set(positions)
-    suspicious = ('"' in text or INVISIBLE.search(text) is not None or len(text) > MAX_CELL
-                  or not all(labels[:width]))
+    # Most exports need no look at single cells: no quotes, no invisible characters, no very long line.
+    suspicious = ('"' in text or INVISIBLE.search(text) is not None or not all(labels[:width])
+                  or (len(text) > MAX_CELL and LONG_LINE.search(text) is not None))
     rows, row_numbers = [], []
     for number, cells, span in records:
         if not any(cell.strip() for cell in cells):
@@ -664,6 +669,7 @@ def _plausible(spec_field: dict, table: str, bounds: Bounds) -> dict[str, object
 
 def _check_bounds(source: _Source, frame: pd.DataFrame, bounds: Bounds) -> None:
     """Raise on the first value outside its plausible range (frame: the staged columns as text)."""
+    fix = BOUNDS_FIX_ONE_FILE if source.table == "file" else BOUNDS_FIX
     for index, spec_field in enumerate(source.spec["fields"]):
         limits = _plausible(spec_field, source.table, bounds)
         if not limits:
@@ -685,7 +691,7 @@ def _check_bounds(source: _Source, frame: pd.DataFrame, bounds: Bounds) -> None:
                 position = int(mask.to_numpy().argmax())
                 shown = f"{limit:,.0f}" if isinstance(limit, (int, float)) and float(limit).is_integer() else limit
                 raise DataError(f"{_where(source.path, source.row_numbers[position], name)}: value "
-                                f"'{source.rows[position][index]}' is {side} {shown}; {BOUNDS_FIX}")
+                                f"'{source.rows[position][index]}' is {side} {shown}; {fix}")
 
 
 def _check_rules(source: _Source, frame: pd.DataFrame) -> None:
