@@ -1,4 +1,4 @@
-"""Every notebook follows the book's conventions (BOOK.md) and is listed in the table of contents."""
+"""Every notebook follows the book's conventions (CONTRIBUTING.md) and is listed in the table of contents."""
 
 import re
 from pathlib import Path
