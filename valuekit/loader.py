@@ -13,8 +13,8 @@ as a spreadsheet does, header = row 1), the column and the fix. Nothing is guess
 
 - **Encodings.** Bytes that are not UTF-8 are read as GB18030 only if they are not Latin-1/Windows-1252
   text: a file whose every non-ASCII byte is a Latin letter (or typographic quote or dash) in Windows-1252,
-  next to an ASCII letter, as in 'Équipe' or 'Informação', is refused with a request to save it as UTF-8,
-  rather than read as '蓂uipe'. Likewise a file that is mostly UTF-8 with a few foreign bytes (a cell pasted
+  inside a word, as in 'Équipe' or 'Informação', is refused with a request to save it as UTF-8, rather
+  than read as '蓂uipe'. Likewise a file that is mostly UTF-8 with a few foreign bytes (a cell pasted
   from another file) is refused, naming the row and column.
 - **Contents.** NUL and other invisible control characters, line breaks inside a value (usually an
   unclosed quote), cells over 128 KB, duplicate or blank column names with values under them, rows with
@@ -159,8 +159,9 @@ def _looks_latin(raw: bytes) -> str | None:
     """The file as Windows-1252 text if it reads as Latin-script text there; None if it does not.
 
     Latin-1/Windows-1252 text has its non-ASCII bytes inside words: accented letters next to ASCII ones.
-    GBK text read the same way shows symbols such as '¶', '»' or '×' as well, or no ASCII letter next to
-    its runs, so the two are told apart without guessing from the letters' frequency.
+    GBK text read the same way shows symbols such as '¶', '»' or '×' as well, and its characters come in
+    pairs of bytes that rarely sit between two ASCII letters, so the two are told apart without guessing
+    from the letters' frequency.
     """
     try:
         text = raw.decode("cp1252")
@@ -170,8 +171,10 @@ def _looks_latin(raw: bytes) -> str | None:
     for run in re.finditer(r"[^\x00-\x7f]+", text):
         if not all(_is_latin_letter(char) for char in run.group()):
             return None
-        around = text[max(run.start() - 1, 0):run.start()] + text[run.end():run.end() + 1]
-        inside_a_word |= any(char.isascii() and char.isalpha() for char in around)
+        before, after = text[max(run.start() - 1, 0):run.start()], text[run.end():run.end() + 1]
+        letters = [char.isascii() and char.isalpha() for char in (before, after) if char]
+        # A GBK character is two bytes: an odd run, or one between two ASCII letters, is not Chinese.
+        inside_a_word |= (len(letters) == 2 and all(letters)) or (len(run.group()) % 2 == 1 and any(letters))
     return text if inside_a_word else None
 
 
