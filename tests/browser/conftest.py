@@ -1,7 +1,9 @@
 import os
 import shutil
+from dataclasses import dataclass
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from .site import CHROMIUM, SITE, chromium, serve
 
@@ -41,3 +43,47 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
+
+
+SERIOUS = {"serious", "critical"}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What one load of a page showed: every browser check on that page reads it."""
+
+    errors: list[str]
+    failed_requests: list[str]
+    broken_images: list[str]
+    serious_violations: list[str]
+    hrefs: list[str]
+
+
+@pytest.fixture(scope="session")
+def visit(browser, base_url):
+    """visit(path) loads the page once per session (later calls reuse the result)."""
+    visits: dict[str, Visit] = {}
+    axe = Axe()
+
+    def load(path: str) -> Visit:
+        if path not in visits:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            errors, failed = [], []
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            page.goto(f"{base_url}/{path}", wait_until="networkidle")
+            broken = page.evaluate("Array.from(document.images)"
+                                   ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+            hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+            # Copies taken before axe: its stylesheet preloading asks for files no page links to.
+            errors_before_axe, failed_before_axe = list(errors), list(failed)
+            violations = axe.run(page).response["violations"]
+            serious = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in violations
+                       if v["impact"] in SERIOUS]
+            context.close()
+            visits[path] = Visit(errors_before_axe, failed_before_axe, broken, serious, hrefs)
+        return visits[path]
+
+    return load
