@@ -38,7 +38,7 @@ def book_notebooks(root: Path = ROOT) -> list[Path]:
     return sorted(p for p in (root / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def _execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
+def execute_notebook(path: Path) -> tuple[nbformat.NotebookNode, float]:
     """Run `path` top to bottom in its own folder; returns the executed notebook and seconds taken."""
     from nbclient import NotebookClient
 
@@ -50,7 +50,7 @@ def _execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
 
 
 def _execute_in_place(path: Path) -> float:
-    notebook, seconds = _execute(path)
+    notebook, seconds = execute_notebook(path)
     nbformat.write(notebook, path)
     return seconds
 
@@ -120,7 +120,7 @@ def fill_cache(jobs: int, root: Path = ROOT) -> None:
         print("every notebook is cached: nothing to execute")
         return
     print(f"executing {len(missing)} notebook(s), {jobs} at a time")
-    executed = run_parallel(_execute, missing, jobs)
+    executed = run_parallel(execute_notebook, missing, jobs)
     for path, (notebook, seconds) in executed.items():
         record = cache.add_nb_to_project(str(path))
         cache.cache_notebook_bundle(CacheBundleIn(notebook, record.uri, data={"execution_seconds": seconds}),
