@@ -67,7 +67,10 @@ def test_active_users_and_adoption_on_empty_input(company):
 
 
 def test_adoption_counts_each_rep_once_a_week_from_the_rollout():
-    """Team A (4 reps) goes live on a Monday: 2 reps in week 0, 1 in week 1; earlier use and other modules don't count."""
+    """Team A (4 reps) goes live on a Monday: 2 reps use it in week 0, 1 in week 1.
+
+    Use before the rollout, other modules and a second event in the same week don't count.
+    """
     reps = pd.DataFrame({"rep_id": ["a1", "a2", "a3", "a4", "b1"], "team_id": ["A"] * 4 + ["B"]})
     teams = pd.DataFrame({"team_id": ["A", "B"], "crm_rollout_date": pd.to_datetime(["2024-03-04", None])})
     usage = pd.DataFrame({
@@ -99,8 +102,8 @@ def test_shipped_metric_card_template_has_the_card_fields():
 
 
 def test_monthly_hours_freed_leaves_out_the_change_month():
-    by_month = pd.DataFrame({"touch_hours": [100.0, 110.0, 70.0, 40.0, 30.0]},
-                            index=pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]))
+    months = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"])
+    by_month = pd.DataFrame({"touch_hours": [100.0, 110.0, 70.0, 40.0, 30.0]}, index=months)
     assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == pytest.approx(105.0 - 35.0)
 
 

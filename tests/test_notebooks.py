@@ -7,9 +7,9 @@ import nbformat
 import pytest
 import yaml
 
-from .conftest import ROOT
 from valuekit.glue import SIGNIFICANT_DIGITS
 
+from .conftest import ROOT
 from .helpers import glued_value
 
 NOTEBOOKS = sorted((ROOT / "book").rglob("*.ipynb"))
@@ -126,7 +126,8 @@ def test_figures_have_alt_text_and_caption(path: Path):
 
 
 def test_significant_digits_counts_what_precision_means():
-    assert [significant_digits(n) for n in ("5.175958349994092", "0.0012", "120.50", "-3.5", "207360.0")] == [16, 2, 5, 2, 5]
+    numbers = ("5.175958349994092", "0.0012", "120.50", "-3.5", "207360.0")
+    assert [significant_digits(n) for n in numbers] == [16, 2, 5, 2, 5]
 
 
 def test_business_case_uses_the_saas_notebooks_npv():
@@ -154,5 +155,6 @@ def test_own_data_page_lists_what_each_notebook_loads():
         key = path.relative_to(ROOT / "book" / "part5").with_suffix("").as_posix() if "part5" in path.parts else \
             "../" + path.relative_to(ROOT / "book").with_suffix("").as_posix()
         listed = rows[key]
-        expected = "all fifteen tables" if set(names) == set(TABLES) else ", ".join(f"`{n}`" for n in _dependencies(names))
+        expected = ("all fifteen tables" if set(names) == set(TABLES)
+                    else ", ".join(f"`{n}`" for n in _dependencies(names)))
         assert listed == expected, path.name

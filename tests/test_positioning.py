@@ -51,7 +51,7 @@ def test_extremes(rubric):
 
 
 def test_mixed_stages_take_the_median_rounded_down(rubric):
-    target = dict(zip(DIMENSIONS, [1, 2, 3, 4, 2]))
+    target = dict(zip(DIMENSIONS, [1, 2, 3, 4, 2], strict=True))
     answers = answers_from(rubric, lambda item: 4 if item.stage_level <= target[item.dimension] else 2)
     assert stages(score_dimensions(answers, rubric)) == [1, 2, 3, 4, 2]
     assert score_people(answers, rubric).loc["R", "overall_stage"] == 2
@@ -62,7 +62,7 @@ def test_mixed_stages_take_the_median_rounded_down(rubric):
     assert score_people(skipped, rubric).loc["R", "overall_stage"] == 2
 
     # Stages 0, 1, 1, 4, 4: a median of 1 even though two dimensions are at lead.
-    target = dict(zip(DIMENSIONS, [0, 1, 1, 4, 4]))
+    target = dict(zip(DIMENSIONS, [0, 1, 1, 4, 4], strict=True))
     lopsided = answers_from(rubric, lambda item: 4 if item.stage_level <= target[item.dimension] else 2)
     assert score_people(lopsided, rubric).loc["R", "overall_stage"] == 1
 
@@ -97,7 +97,8 @@ def test_inconsistent_answers_keep_the_lower_stage_and_are_flagged(rubric):
 
 def test_missing_answers(rubric):
     # One statement of a stage missing: the other one decides.
-    one_missing = answers_from(rubric, lambda item: None if item.item_id == "I01" else (4 if item.stage_level <= 2 else 1))
+    one_missing = answers_from(rubric,
+                               lambda item: None if item.item_id == "I01" else (4 if item.stage_level <= 2 else 1))
     assert stages(score_dimensions(one_missing, rubric))[0] == 2
     assert score_people(one_missing, rubric).loc["R", "unanswered"] == 1
 

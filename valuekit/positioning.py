@@ -33,7 +33,8 @@ ANSWERS_FILE = {
     "fields": [
         {"name": "item_id", "type": "string", "description": "Rubric statement, as in rubric_items.csv.",
          "constraints": {"required": True, "unique": True}},
-        {"name": "agreement", "type": "integer", "description": "1 strongly disagree .. 5 strongly agree; blank if skipped.",
+        {"name": "agreement", "type": "integer",
+         "description": "1 strongly disagree .. 5 strongly agree; blank if skipped.",
          "constraints": {"required": False, "minimum": 1, "maximum": 5}},
     ],
     "primaryKey": ["item_id"],
@@ -99,9 +100,8 @@ def top_gaps(answers: pd.DataFrame, rubric: pd.DataFrame, people: pd.DataFrame, 
         if next_stage > TOP_STAGE:
             continue
         mine = answers[answers["respondent"] == respondent].set_index("item_id")["agreement"]
-        candidates = rubric[rubric["stage_level"] <= next_stage].assign(
-            agreement=lambda d: d["item_id"].map(mine)
-        )
+        candidates = rubric[rubric["stage_level"] <= next_stage]
+        candidates = candidates.assign(agreement=candidates["item_id"].map(mine))
         gaps = candidates[~(candidates["agreement"] >= AGREES_AT)]
         gaps = gaps.sort_values(["stage_level", "agreement", "item_id"], na_position="first").head(limit)
         rows.append(gaps.assign(respondent=respondent, next_stage=STAGE_NAMES[next_stage]))
