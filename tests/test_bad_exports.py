@@ -104,3 +104,25 @@ def test_report_command_names_other_failures_in_one_line(monkeypatch, tmp_path, 
         report.main(["--data", str(tmp_path), "--out", str(tmp_path / "out")])
     assert capsys.readouterr().err == (
         "the report notebook failed: AttributeError: 'NaTType' object has no attribute 'to_period'\n")
+
+
+def test_bounds_argument_wins_over_the_folder_file(clean_export, tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(clean_export, folder)
+    path = folder / "approval_steps.csv"
+    path.write_text(path.read_text("utf-8").replace(",13.4\n", ",600\n", 1), encoding="utf-8")
+    (folder / "bounds.csv").write_text("table,column,minimum,maximum\napproval_steps,touch_minutes,,500\n")
+    with pytest.raises(DataError, match=r"row 3, column 'touch_minutes': value '600' is above the plausible maximum 500"):
+        load_tables(folder, ["approval_steps"])
+    steps = load_tables(folder, ["approval_steps"], bounds={"approval_steps.touch_minutes": (None, 1000)})
+    assert steps["approval_steps"]["touch_minutes"].max() == 600
+
+
+def test_the_csv_field_limit_is_left_as_it_was(clean_export, tmp_path):
+    import csv
+
+    before = csv.field_size_limit()
+    folder = tmp_path / "export"
+    shutil.copytree(clean_export, folder)
+    load_tables(folder, ["pm_team", "rubric_items"])
+    assert csv.field_size_limit() == before
