@@ -112,7 +112,8 @@ def test_bounds_argument_wins_over_the_folder_file(clean_export, tmp_path):
     path = folder / "approval_steps.csv"
     path.write_text(path.read_text("utf-8").replace(",13.4\n", ",600\n", 1), encoding="utf-8")
     (folder / "bounds.csv").write_text("table,column,minimum,maximum\napproval_steps,touch_minutes,,500\n")
-    with pytest.raises(DataError, match=r"row 3, column 'touch_minutes': value '600' is above the plausible maximum 500"):
+    expected = r"row 3, column 'touch_minutes': value '600' is above the plausible maximum 500"
+    with pytest.raises(DataError, match=expected):
         load_tables(folder, ["approval_steps"])
     steps = load_tables(folder, ["approval_steps"], bounds={"approval_steps.touch_minutes": (None, 1000)})
     assert steps["approval_steps"]["touch_minutes"].max() == 600

@@ -136,13 +136,15 @@ def test_value_outside_allowed_set(data_copy):
     category = path.read_text().split("\n")[1].split(",")[2]
     edit_line(path, 2, f",{category},", ",complaint,")
     message = load_error(data_copy, ["tickets"])
-    assert message == f"{path}, row 2, column 'category': value 'complaint' is not one of: how_to, bug, account, billing"
+    assert message == (f"{path}, row 2, column 'category': value 'complaint' is not one of: "
+                       "how_to, bug, account, billing")
 
 
 def test_negative_number(data_copy):
     path = data_copy / "wages.csv"
     edit_line(path, 3, ",260.0", ",-260.0")
-    assert load_error(data_copy, ["wages"]) == f"{path}, row 3, column 'loaded_hourly_cost_cny': value '-260.0' is below the minimum 0"
+    assert load_error(data_copy, ["wages"]) == (
+        f"{path}, row 3, column 'loaded_hourly_cost_cny': value '-260.0' is below the minimum 0")
 
 
 def test_missing_required_value(data_copy):
