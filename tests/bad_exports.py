@@ -312,6 +312,9 @@ CASES = [
          edit("pm_team", 2, "PM01,Chen Yu,0.5,crm", '"PM01","Chen ""CY"" Yu","0.5","crm"'),
          accepts=lambda clean, loaded, table: clean_with(
              name=['Chen "CY" Yu', *clean[table]["name"][1:]])(clean, loaded, table)),
+    Case("space-after-each-comma", "sales_teams",
+         transform("sales_teams", lambda content: content.replace(",East,", ',"East",').replace(",", ", ")),
+         accepts=same_as_clean),
     Case("cell-over-128-kb", "pm_team", edit("pm_team", 4, "Wang Lei", "W" * 200_000),
          "{file}, row 4, column 'name': the value is 200,000 characters long, more than 131,072 (128 KB); is a quote "
          "(\") left open? shorten the value or close the quote"),

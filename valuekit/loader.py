@@ -38,7 +38,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -92,7 +92,8 @@ class _Source:
     table: str
     rows: list[list[str]]  # stripped cells of the contract's fields, in spec order
     row_numbers: list[int]  # the spreadsheet row of each entry of `rows` (header = 1)
-    offsets: dict[str, str] = field(default_factory=dict)
+    offset: str | None = None  # the UTC offset of the file's timestamps, if they carry one
+    without_offset: tuple[int, str] | None = None  # (row index, column) of the first timestamp without one
 
     def row_of(self, staged_row: int) -> int:
         """The spreadsheet row of a row of the staged copy (whose header is row 1 and has no blank rows)."""
@@ -260,6 +261,9 @@ def _quote_problem(text: str, delimiter: str) -> tuple[int, int, bool]:
             return cell, start_line, True  # the record ended without trouble (should not happen)
         elif at_start and char == '"':
             quoted, start_line = True, line
+        elif at_start and char == " ":
+            i += 1  # spaces before an opening quote are skipped, as the reader does
+            continue
         at_start = False
         i += 1
     return cell, start_line, False
@@ -268,7 +272,8 @@ def _quote_problem(text: str, delimiter: str) -> tuple[int, int, bool]:
 def _records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str], int]]:
     """Yield (spreadsheet row, cells, lines spanned) for every record; a bad quote raises a DataError."""
     lines = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # skipinitialspace: in 'T1, "North"' the quotes enclose the value, as they do without the space.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, skipinitialspace=True)
     number = 0
     header: list[str] = []
     with _no_field_limit():
@@ -452,22 +457,22 @@ def _normalise(source: _Source) -> None:
                 if offset:
                     value = _offset_free(source, row_index, name, *offset.groups())
                 else:
-                    source.offsets.setdefault("none", f"{row_index} {name}")
+                    source.without_offset = source.without_offset or (row_index, name)
                 if not ISO_DATETIME.match(value):
                     row[index] = _parse_stamp(value, True) or row[index]
                 else:
                     row[index] = value
-    if "offset" in source.offsets and "none" in source.offsets:
-        row_index, name = source.offsets["none"].split(" ")
-        raise DataError(f"{_where(source.path, source.row_numbers[int(row_index)], name)}: the timestamp has no UTC "
-                        f"offset but others in the file are at UTC{source.offsets['offset']}; write every timestamp "
+    if source.offset is not None and source.without_offset is not None:
+        row_index, name = source.without_offset
+        raise DataError(f"{_where(source.path, source.row_numbers[row_index], name)}: the timestamp has no UTC "
+                        f"offset but others in the file are at UTC{source.offset}; write every timestamp "
                         "of the file in the same way")
 
 
 def _offset_free(source: _Source, row_index: int, name: str, clock: str, offset: str) -> str:
     """The clock time of a timestamp with a UTC offset; every timestamp of a file must share one offset."""
     offset = "+00:00" if offset == "Z" else offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
-    first = source.offsets.setdefault("offset", offset)
+    first = source.offset = source.offset or offset
     if offset != first:
         raise DataError(f"{_where(source.path, source.row_numbers[row_index], name)}: the timestamp is at UTC{offset} "
                         f"but earlier ones are at UTC{first}; write every timestamp of the file in one time zone")
