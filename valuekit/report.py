@@ -34,7 +34,8 @@ def render(data_dir: Path, out_dir: Path, system_name: str | None = None) -> Pat
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"book-only"}, enabled=True), enabled=True)
     title = f"Value report: {system_name}" if system_name else "Value report"
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4), resources={"metadata": {"name": title}})
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4),
+                                          resources={"metadata": {"name": title}})
     html = out_dir / "value-report.html"
     html.write_text(body, encoding="utf-8")
     return html
