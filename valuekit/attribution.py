@@ -1,20 +1,44 @@
-"""Attribution estimators for Part III: before/after, two-way fixed effects, stacked
-difference-in-differences with clean controls, an event study, and an interrupted time series.
+"""Attribution estimators for Part III.
 
-Each returns point estimates with 95% confidence intervals, computed with statsmodels.
+Lead scoring (a staged rollout to six sales teams):
+
+- :func:`before_after`, the naive comparison, on lead-level outcomes;
+- :func:`twfe`, the two-way fixed-effects regression, with the same ramp split as the stacked design;
+- :func:`stacked_did`, a stacked difference-in-differences with clean controls; with ``window`` the
+  stacks are trimmed to a common event window and weighted as in Wing, Freedman & Hollingsworth (2024);
+- :func:`event_study`, week by week on the same trimmed stacks, against week -1;
+- :func:`did2s`, Gardner's two-stage estimator (pyfixest), robust to staggered, heterogeneous effects;
+- :func:`randomization_inference`, inference where treatment is assigned: every reassignment of the
+  observed rollout dates to the teams, a p-value for "no effect", a 95% interval by test inversion,
+  and a joint pre-trend test on the event study.
+
+Regressions run on pyfixest, with fixed effects absorbed. Treatment is assigned to teams, so intervals are
+clustered by team by default; with six teams they are too narrow (the simulation study shows by how
+much), and the randomisation interval is the one the book recommends.
+
+The agent console (one change for the whole desk): :func:`interrupted_time_series` with level and slope,
+several harmonics, volume weights and Newey-West errors, and :func:`year_over_year`, a comparison series
+made of the same weeks a year earlier, by ticket category.
 """
 
 from __future__ import annotations
 
+import itertools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from scipy import stats
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from .metrics import ATTRIBUTION_STRENGTHS
 
 CONFIDENCE = 0.95
 ITS_HAC_LAGS = 4  # weeks of autocorrelation allowed for in the time-series standard errors
+EVENT_WINDOW = (18, 25)  # weeks before and after rollout kept in each trimmed stack
+EVENT_BIN_WEEKS = 2  # the event study's periods: two-week bins, so 9 before rollout; weeks -2 and -1 are the reference
 
 
 @dataclass(frozen=True)
@@ -23,18 +47,39 @@ class Estimate:
     estimate: float
     ci_low: float
     ci_high: float
+    p_value: float = float("nan")
+    inference: str = ""
 
     def covers(self, value: float) -> bool:
         return self.ci_low <= value <= self.ci_high
 
 
-def _from_fit(method: str, fit, term: str) -> Estimate:
-    low, high = fit.conf_int(alpha=1 - CONFIDENCE).loc[term]
-    return Estimate(method, float(fit.params[term]), float(low), float(high))
+def _pyfixest():
+    import pyfixest
+
+    return pyfixest
 
 
-def _cluster(frame: pd.DataFrame, column: str) -> dict:
-    return {"groups": pd.factorize(frame[column])[0]}
+class _quiet_pyfixest(warnings.catch_warnings):
+    """pyfixest 0.60 calls pandas with ``inplace=``, which pandas 3.1 deprecates (a Pandas4Warning on every
+    fit). The calls are inside pyfixest and harmless; only those warnings, from pyfixest, are silenced."""
+
+    def __enter__(self):
+        super().__enter__()
+        warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning, module=r"pyfixest\.")
+        return self
+
+
+def _feols(formula: str, data: pd.DataFrame, weights: str, cluster: str):
+    with _quiet_pyfixest():
+        return _pyfixest().feols(formula, data=data, weights=weights, vcov={"CRV1": cluster})
+
+
+def _from_fit(method: str, fit, term: str, cluster: str) -> Estimate:
+    tidy = fit.tidy(alpha=1 - CONFIDENCE).loc[term]
+    low, high = tidy.filter(like="%").to_numpy(float)
+    return Estimate(method, float(tidy["Estimate"]), float(low), float(high), float(tidy["Pr(>|t|)"]),
+                    f"clustered by {cluster.removesuffix('_id')} (CR1, t with G-1 df)")
 
 
 def before_after(before: pd.Series, after: pd.Series, method: str = "before/after") -> Estimate:
@@ -44,6 +89,19 @@ def before_after(before: pd.Series, after: pd.Series, method: str = "before/afte
     compare = CompareMeans(DescrStatsW(np.asarray(after, float)), DescrStatsW(np.asarray(before, float)))
     low, high = compare.tconfint_diff(alpha=1 - CONFIDENCE, usevar="unequal")
     return Estimate(method, float(np.mean(after) - np.mean(before)), float(low), float(high))
+
+
+# --- Lead scoring: the rep-week panel --------------------------------------------------------------------
+
+def mature_leads(leads: pd.DataFrame, window_days: int, export_date: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Leads at least `window_days` old on the export date (by default the newest lead's day).
+
+    A lead created the week before the export has had no time to convert yet: counting it as lost
+    biases conversion down at the end of the data. With a won date, count "won within N days"; the
+    sample export records only whether a lead was won by the export, so younger leads are dropped.
+    """
+    export_date = leads["created_on"].max() if export_date is None else export_date
+    return leads[leads["created_on"] <= export_date - pd.Timedelta(days=window_days)]
 
 
 def rep_week_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame,
@@ -60,105 +118,502 @@ def rep_week_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame,
     panel = merged.groupby(["rep_id", "team_id", "week"], as_index=False).agg(
         leads=("lead_id", "size"), won=("converted", "sum")
     )
-    panel["rate"] = panel["won"] / panel["leads"] * 100
     rollout_week = (teams.set_index("team_id")["crm_rollout_date"] - start).dt.days // 7
-    panel["rollout_week"] = panel["team_id"].map(rollout_week)
+    # Plain numpy dtypes (NaN for never treated), whatever nullable or Arrow types the tables came in.
+    panel["leads"] = _floats(panel["leads"]).astype("int64")
+    panel["won"] = _floats(panel["won"]).astype("int64")
+    panel["rate"] = panel["won"] / panel["leads"] * 100
+    panel["rollout_week"] = _floats(panel["team_id"].map(rollout_week))
     return panel
 
 
-def twfe(panel: pd.DataFrame) -> Estimate:
-    """The naive two-way fixed-effects regression: rate on a single post-rollout dummy, team and week effects."""
-    data = panel.assign(post=(panel["week"] >= panel["rollout_week"]).astype(float))
-    fit = smf.wls("rate ~ post + C(team_id) + C(week)", data=data, weights=data["leads"]).fit(
-        cov_type="cluster", cov_kwds=_cluster(data, "rep_id"))
-    return _from_fit("two-way fixed effects (single post dummy)", fit, "post")
+def _floats(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
 
 
-def stack_clean_controls(panel: pd.DataFrame) -> pd.DataFrame:
-    """One stack per rollout cohort: the cohort, plus rows from teams not yet (or never) treated at the time.
+def _treatment_terms(frame: pd.DataFrame, ramp_weeks: int, treated: pd.Series | None = None) -> pd.DataFrame:
+    event_time = frame["week"] - frame["rollout_week"]
+    treated = event_time.notna() if treated is None else treated.astype(bool)
+    return frame.assign(
+        ramping=(treated & event_time.between(0, ramp_weeks - 1)).astype(float),
+        ramped=(treated & (event_time >= ramp_weeks)).astype(float),
+    )
 
-    Already-treated teams never serve as controls, which is what biases the naive two-way regression
-    when rollouts are staggered and effects grow over time.
+
+def twfe(panel: pd.DataFrame, ramp_weeks: int | None = None, cluster: str = "team_id") -> Estimate:
+    """The two-way fixed-effects regression: rate on treatment, team and week effects, weighted by leads.
+
+    With `ramp_weeks`, treatment is split as in the stacked design (ramping weeks, then ramped) and the
+    ramped coefficient is returned; without it, one post-rollout dummy (the textbook version).
+    """
+    if ramp_weeks is None:
+        data = panel.assign(post=(panel["week"] >= panel["rollout_week"]).astype(float))
+        fit = _feols("rate ~ post | team_id + week", data, "leads", cluster)
+        return _from_fit("two-way fixed effects (single post dummy)", fit, "post", cluster)
+    data = _treatment_terms(panel, ramp_weeks)
+    fit = _feols("rate ~ ramping + ramped | team_id + week", data, "leads", cluster)
+    return _from_fit(f"two-way fixed effects (weeks {ramp_weeks}+)", fit, "ramped", cluster)
+
+
+def stack_clean_controls(panel: pd.DataFrame, window: tuple[int, int] | None = None) -> pd.DataFrame:
+    """One stack per rollout cohort: the cohort, plus teams not yet (or never) treated at the time.
+
+    Already-treated teams never serve as controls, which is what biases the two-way regression when
+    rollouts are staggered and effects grow over time.
+
+    Without `window` every stack keeps every week, and a control leaves a stack once it is treated.
+    With ``window=(pre, post)`` the stacks are trimmed (Cengiz et al. 2019; Wing et al. 2024): weeks
+    `pre` before to `post` after the cohort's rollout, cohorts whose window does not fit the data are
+    dropped, controls must stay untreated to the window's end, and a column ``weight`` holds leads times
+    the corrective weight that gives each stack's controls the share its treated teams have.
     """
     stacks = []
-    for cohort in sorted(panel["rollout_week"].dropna().unique()):
-        treated = panel[panel["rollout_week"] == cohort].assign(treated=1.0)
-        untreated_then = panel["rollout_week"].isna() | (panel["week"] < panel["rollout_week"])
-        controls = panel[(panel["rollout_week"] != cohort) & untreated_then].assign(treated=0.0)
+    cohorts = sorted(panel["rollout_week"].dropna().unique())
+    last_week = panel["week"].max()
+    for cohort in cohorts:
+        if window is None:
+            treated = panel[panel["rollout_week"] == cohort].assign(treated=1.0)
+            untreated_then = panel["rollout_week"].isna() | (panel["week"] < panel["rollout_week"])
+            controls = panel[(panel["rollout_week"] != cohort) & untreated_then].assign(treated=0.0)
+        else:
+            pre, post = window
+            if cohort - pre < panel["week"].min() or cohort + post > last_week:
+                continue
+            in_window = panel["week"].between(cohort - pre, cohort + post)
+            treated = panel[in_window & (panel["rollout_week"] == cohort)].assign(treated=1.0)
+            clean = panel["rollout_week"].isna() | (panel["rollout_week"] > cohort + post)
+            controls = panel[in_window & clean].assign(treated=0.0)
+            if controls.empty:
+                continue
         stack = pd.concat([treated, controls], ignore_index=True)
         stacks.append(stack.assign(stack=int(cohort), event_time=stack["week"] - cohort))
-    return pd.concat(stacks, ignore_index=True)
+    stacked = pd.concat(stacks, ignore_index=True)
+    if window is not None:
+        stacked["weight"] = stacked["leads"] * _stack_weights(stacked)
+    return stacked
 
 
-def stacked_did(panel: pd.DataFrame, ramp_weeks: int) -> Estimate:
-    """Effect once ramped up (event time >= ramp_weeks), from the stacked regression with clean controls."""
-    stacked = stack_clean_controls(panel)
-    stacked["ramping"] = stacked["treated"] * stacked["event_time"].between(0, ramp_weeks - 1)
-    stacked["ramped"] = stacked["treated"] * (stacked["event_time"] >= ramp_weeks)
-    fit = smf.wls("rate ~ ramping + ramped + C(stack):C(team_id) + C(stack):C(week)", data=stacked,
-                  weights=stacked["leads"]).fit(cov_type="cluster", cov_kwds=_cluster(stacked, "rep_id"))
-    return _from_fit(f"stacked difference-in-differences (weeks {ramp_weeks}+)", fit, "ramped")
+def _stack_weights(stacked: pd.DataFrame) -> np.ndarray:
+    """Wing et al.'s corrective weights: treated 1; controls (treated share of stack) / (control share)."""
+    units = stacked.groupby(["stack", "treated"])["rep_id"].nunique().unstack(fill_value=0)
+    treated_share = units[1.0] / units[1.0].sum()
+    control_share = units[0.0] / units[0.0].sum()
+    control_weight = (treated_share / control_share).reindex(stacked["stack"]).to_numpy()
+    return np.where(stacked["treated"] == 1.0, 1.0, control_weight)
 
 
-def event_study(panel: pd.DataFrame, lead_weeks: int = 4, last: int = 19, bin_weeks: int = 2) -> pd.DataFrame:
-    """Effect by time since rollout, in bins of `bin_weeks`, against the pooled earlier pre-period.
+def stacked_did(panel: pd.DataFrame, ramp_weeks: int, window: tuple[int, int] | None = None,
+                cluster: str | None = None) -> Estimate:
+    """Effect once ramped up (event time >= ramp_weeks), from the stacked regression with clean controls.
 
-    Bins start at -lead_weeks; the bins before rollout test for pre-trends and should sit near zero.
-    Everything earlier than -lead_weeks is the reference; event times after `last` join the last bin.
-    Controls are clean (never or not yet treated), as in stacked_did.
+    Stack-by-team and stack-by-week effects are absorbed. Without `window`: every week, weighted by
+    leads, clustered by rep (the book's first version, kept for the pages that quote it). With
+    ``window=(pre, post)``: trimmed, weighted stacks, clustered by team.
     """
-    stacked = stack_clean_controls(panel)
-    in_window = stacked["treated"].astype(bool) & (stacked["event_time"] >= -lead_weeks)
-    bins = stacked["event_time"].clip(upper=last) // bin_weeks
-    terms = []
-    for b in range(-lead_weeks // bin_weeks, last // bin_weeks + 1):
-        name = f"bin_{b}".replace("-", "m")
-        stacked[name] = (in_window & (bins == b)).astype(float)
-        terms.append((b, name))
-    formula = "rate ~ " + " + ".join(name for _, name in terms) + " + C(stack):C(team_id) + C(stack):C(week)"
-    fit = smf.wls(formula, data=stacked, weights=stacked["leads"]).fit(
-        cov_type="cluster", cov_kwds=_cluster(stacked, "rep_id"))
-    intervals = fit.conf_int(alpha=1 - CONFIDENCE)
-    rows = [(b * bin_weeks, fit.params[name], intervals.loc[name, 0], intervals.loc[name, 1]) for b, name in terms]
-    return pd.DataFrame(rows, columns=["weeks_since_rollout", "estimate", "ci_low", "ci_high"])
+    stacked = stack_clean_controls(panel, window)
+    treated = stacked["treated"] == 1.0
+    stacked["ramping"] = (treated & stacked["event_time"].between(0, ramp_weeks - 1)).astype(float)
+    stacked["ramped"] = (treated & (stacked["event_time"] >= ramp_weeks)).astype(float)
+    if cluster is None:
+        cluster = "rep_id" if window is None else "team_id"
+    weights = "leads" if window is None else "weight"
+    fit = _feols("rate ~ ramping + ramped | stack^team_id + stack^week", stacked, weights, cluster)
+    label = "stacked difference-in-differences" + (" (trimmed, weighted)" if window else "")
+    return _from_fit(f"{label} (weeks {ramp_weeks}+)", fit, "ramped", cluster)
 
 
-def placebo_panel(panel: pd.DataFrame, shift_weeks: int) -> pd.DataFrame:
-    """Pretend each team got the feature `shift_weeks` earlier, keeping only weeks before its real rollout."""
-    before_real = panel["rollout_week"].isna() | (panel["week"] < panel["rollout_week"])
-    placebo = panel[before_real].copy()
-    placebo["rollout_week"] = placebo["rollout_week"] - shift_weeks
-    return placebo[placebo["rollout_week"].isna() | (placebo["rollout_week"] > 0)]
+def event_study(panel: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW, cluster: str = "team_id") -> pd.DataFrame:
+    """Effect per two-week period from `window[0]` weeks before to `window[1]` after rollout.
 
+    The reference is the period just before rollout (weeks -2 and -1), shown as 0. Trimmed, weighted
+    stacks as in :func:`stacked_did`; the periods before rollout test for pre-trends.
+    """
+    stacked = stack_clean_controls(panel, window)
+    terms = _event_dummies(stacked, window)
+    formula = "rate ~ " + " + ".join(terms.values()) + " | stack^team_id + stack^week"
+    fit = _feols(formula, stacked, "weight", cluster)
+    tidy = fit.tidy(alpha=1 - CONFIDENCE)
+    rows = [(period * EVENT_BIN_WEEKS, *tidy.loc[name, ["Estimate", "Std. Error"]], *tidy.loc[name].filter(like="%"))
+            for period, name in terms.items()]
+    rows.append((-EVENT_BIN_WEEKS, 0.0, 0.0, 0.0, 0.0))
+    event = pd.DataFrame(rows, columns=["weeks_since_rollout", "estimate", "std_error", "ci_low", "ci_high"])
+    return event.sort_values("weeks_since_rollout", ignore_index=True)
+
+
+def event_periods(window: tuple[int, int] = EVENT_WINDOW) -> list[int]:
+    """The event study's periods (two-week bins, numbered from rollout), without the reference -1."""
+    first, last = -(-window[0] // EVENT_BIN_WEEKS), window[1] // EVENT_BIN_WEEKS
+    return [p for p in range(-first, last + 1) if p != -1]
+
+
+def _event_dummies(stacked: pd.DataFrame, window: tuple[int, int]) -> dict[int, str]:
+    terms = {}
+    period = stacked["event_time"] // EVENT_BIN_WEEKS
+    for p in event_periods(window):
+        terms[p] = f"p{p}".replace("-", "m")
+        stacked[terms[p]] = ((stacked["treated"] == 1.0) & (period == p)).astype(float)
+    return terms
+
+
+def did2s(panel: pd.DataFrame, ramp_weeks: int, cluster: str = "team_id") -> Estimate:
+    """Gardner's two-stage DiD (pyfixest): team and week effects fitted on untreated rep-weeks only."""
+    data = _treatment_terms(panel, ramp_weeks)
+    data["treat"] = (data["ramping"] + data["ramped"] > 0).astype(int)
+    data["cluster_code"] = pd.factorize(data[cluster])[0]  # pyfixest's did2s needs numeric clusters
+    with _quiet_pyfixest():
+        fit = _pyfixest().did2s(data, yname="rate", first_stage="~ 0 | team_id + week",
+                                second_stage="~ ramping + ramped - 1", treatment="treat", cluster="cluster_code",
+                                weights="leads")
+    return _from_fit(f"two-stage DiD, Gardner (weeks {ramp_weeks}+)", fit, "ramped", cluster)
+
+
+# --- Randomisation inference over rollout orders ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class RandomizationResult:
+    """What every reassignment of the rollout dates to the teams says about the observed design."""
+
+    estimate: Estimate  # the trimmed stacked estimate, its p-value and interval from randomisation
+    assignments: int  # distinct reassignments of the observed rollout dates to the teams
+    null_estimates: np.ndarray  # the estimate under each reassignment, if lead scoring did nothing
+    pretrend_statistic: float  # root mean square of the event study's pre-rollout coefficients
+    pretrend_p_value: float  # share of reassignments with a pre-trend statistic at least as large
+
+    @property
+    def smallest_p_value(self) -> float:
+        return 1 / self.assignments
+
+
+def team_week_cells(panel: pd.DataFrame, outcome: str = "rate") -> pd.DataFrame:
+    """The panel summed to team-weeks: leads, won, rep-weeks, the lead-weighted rate, leads per rep-week.
+
+    Every regressor varies by team and week only, so a lead-weighted regression on these cells gives the
+    same coefficients as one on rep-weeks.
+    """
+    cells = panel.groupby(["team_id", "week"], as_index=False).agg(
+        leads=("leads", "sum"), won=("won", "sum"), rep_weeks=("rep_id", "size"),
+        rollout_week=("rollout_week", "first"))
+    cells["rep_weeks"] = cells["rep_weeks"].astype("int64")
+    cells["rate"] = cells["won"] / cells["leads"] * 100.0
+    cells["leads_per_rep"] = cells["leads"] / cells["rep_weeks"]
+    return cells
+
+
+class _StackedDesign:
+    """The trimmed, weighted stacked regression on team-week cells, fast enough to refit for every
+    reassignment of rollout dates: each stack's fixed effects are partialled out once per stack layout
+    (Frisch-Waugh-Lovell), and layouts repeat across reassignments."""
+
+    def __init__(self, cells: pd.DataFrame, window: tuple[int, int], ramp_weeks: int, weight: str):
+        self.window, self.ramp_weeks = window, ramp_weeks
+        self.teams = sorted(cells["team_id"].unique())
+        self.team = cells["team_id"].map({t: i for i, t in enumerate(self.teams)}).to_numpy()
+        self.week = cells["week"].to_numpy()
+        self.weight = cells[weight].to_numpy(float)
+        self.n_cells = len(cells)
+        self.periods = event_periods(window)
+        self._cache: dict = {}
+
+    def _layout(self, rollout: dict) -> list[tuple]:
+        pre, post = self.window
+        start = np.array([rollout[t] for t in self.teams], dtype=float)
+        layout = []
+        for cohort in sorted({w for w in start if not np.isnan(w)}):
+            if cohort - pre < self.week.min() or cohort + post > self.week.max():
+                continue
+            treated = tuple(np.flatnonzero(start == cohort))
+            controls = tuple(np.flatnonzero(np.isnan(start) | (start > cohort + post)))
+            if controls:
+                layout.append((int(cohort), treated, controls))
+        return layout
+
+    def _stack(self, cohort: int, treated: tuple, controls: tuple, q: float, event: bool):
+        key = (cohort, treated, controls, round(q, 12), event)
+        if key in self._cache:
+            return self._cache[key]
+        pre, post = self.window
+        rows = np.flatnonzero(np.isin(self.team, treated + controls) & (self.week >= cohort - pre)
+                              & (self.week <= cohort + post))
+        is_treated = np.isin(self.team[rows], treated)
+        w = self.weight[rows] * np.where(is_treated, 1.0, q)
+        event_time = self.week[rows] - cohort
+        if event:
+            period = event_time // EVENT_BIN_WEEKS
+            regressors = np.column_stack([is_treated & (period == p) for p in self.periods]).astype(float)
+        else:
+            regressors = np.column_stack([is_treated & (event_time >= 0) & (event_time < self.ramp_weeks),
+                                          is_treated & (event_time >= self.ramp_weeks)]).astype(float)
+        team_codes = np.unique(self.team[rows], return_inverse=True)[1]
+        week_codes = np.unique(event_time, return_inverse=True)[1]
+        fe = np.hstack([np.eye(team_codes.max() + 1)[team_codes], np.eye(week_codes.max() + 1)[week_codes][:, 1:]])
+        fe_w = fe * w[:, None]
+        projection = np.linalg.lstsq(fe.T @ fe_w, fe_w.T @ regressors, rcond=None)[0]
+        residual = regressors - fe @ projection
+        part = (rows, residual * w[:, None], residual.T @ (residual * w[:, None]))
+        self._cache[key] = part
+        return part
+
+    def influence(self, rollout: dict, event: bool = False) -> np.ndarray | None:
+        """Rows of the coefficients' influence on the cells: coefficient = influence @ y.
+
+        One row (the ramped effect) or, with `event`, one per pre-rollout period. None if no stack fits.
+        """
+        layout = self._layout(rollout)
+        if not layout:
+            return None
+        treated_units = sum(len(t) for _, t, _ in layout)
+        control_units = sum(len(c) for _, _, c in layout)
+        parts = [self._stack(cohort, t, c, (len(t) / treated_units) / (len(c) / control_units), event)
+                 for cohort, t, c in layout]
+        gram = sum(p[2] for p in parts)
+        keep = [i for i, p in enumerate(self.periods) if p <= -2] if event else [1]
+        selector = np.zeros((gram.shape[0], len(keep)))
+        selector[keep, range(len(keep))] = 1.0
+        solved = np.linalg.lstsq(gram, selector, rcond=None)[0]
+        influence = np.zeros((len(keep), self.n_cells))
+        for rows, weighted_residual, _ in parts:
+            np.add.at(influence.T, rows, weighted_residual @ solved)
+        return influence if event else influence[0]
+
+
+def _effect_shape(cells: pd.DataFrame, rollout: dict, ramp_weeks: int) -> np.ndarray:
+    """Hypothesised effect per cell, per point of ramped effect: linear ramp to 1, then 1; 0 if untreated."""
+    start = cells["team_id"].map(rollout).to_numpy(float)
+    event_time = cells["week"].to_numpy() - start
+    shape = np.clip((event_time + 1) / ramp_weeks, 0.0, 1.0)
+    return np.where(np.isnan(event_time) | (event_time < 0), 0.0, shape)
+
+
+def rollout_assignments(rollout: dict) -> list[dict]:
+    """Every distinct way to give the observed rollout dates (with repeats, and 'never') to the teams."""
+    teams = sorted(rollout)
+    dates = [rollout[t] for t in teams]
+    seen, result = set(), []
+    for order in itertools.permutations(range(len(teams))):
+        key = tuple(-1.0 if np.isnan(dates[i]) else dates[i] for i in order)
+        if key not in seen:
+            seen.add(key)
+            result.append(dict(zip(teams, (dates[i] for i in order), strict=True)))
+    return result
+
+
+def _inverted_interval(estimate: float, a: np.ndarray, slope: np.ndarray, p_value) -> tuple[float, float]:
+    """The hypothesised effects not rejected at 5%, found exactly.
+
+    p(tau) changes only where a reassignment's statistic |a + tau * slope| equals the observed
+    |estimate - tau|, so it is enough to test those crossing points (and one point beyond each end).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossings = np.concatenate([(estimate - a) / (slope + 1), (-estimate - a) / (slope - 1)])
+    crossings = np.unique(crossings[np.isfinite(crossings)])
+    if len(crossings) == 0:
+        return -np.inf, np.inf
+    span = max(crossings[-1] - crossings[0], 1.0)
+    candidates = np.concatenate([[crossings[0] - span], crossings, [crossings[-1] + span]])
+    accepted = p_value(candidates) > 1 - CONFIDENCE
+    if not accepted.any():
+        return np.nan, np.nan
+    if accepted[0] or accepted[-1]:
+        return -np.inf, np.inf  # too few teams: no reassignment is extreme enough to reject anything
+    return float(candidates[accepted].min()), float(candidates[accepted].max())
+
+
+def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[int, int] = EVENT_WINDOW,
+                            outcome: str = "rate", max_assignments: int = 5040, seed: int = 0) -> RandomizationResult:
+    """Trimmed stacked DiD with inference over every reassignment of the rollout dates to the teams.
+
+    If rollout order was as good as random, each reassignment is a placebo. Under the hypothesis that the
+    effect is `tau` once ramped (a linear ramp before), each reassignment's estimate is computable from
+    the data; the 95% interval is every `tau` the observed estimate does not reject at 5% (two-sided).
+    The pre-trend test compares the event study's pre-rollout coefficients with theirs under every
+    reassignment, using outcomes net of the estimated effect. With `outcome="leads_per_rep"` (a placebo
+    outcome lead scoring cannot move) the same machinery tests for an effect that should not exist.
+    """
+    cells = team_week_cells(panel)
+    weight = "leads" if outcome == "rate" else "rep_weeks"
+    y = cells[outcome].to_numpy(float)
+    observed = cells.groupby("team_id")["rollout_week"].first().to_dict()
+    assignments = rollout_assignments(observed)
+    if len(assignments) > max_assignments:
+        rng = np.random.default_rng(seed)
+        picked = rng.choice(np.arange(1, len(assignments)), max_assignments - 1, replace=False)
+        assignments = [assignments[0], *(assignments[i] for i in sorted(picked))]
+    observed_key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in observed.items()))
+    shape_observed = _effect_shape(cells, observed, ramp_weeks)
+    design = _StackedDesign(cells, window, ramp_weeks, weight)
+    estimate = float(design.influence(observed) @ y)
+    pre_observed = design.influence(observed, event=True) @ y
+    a, b, d, pre_stats = [], [], [], []
+    y0 = y - estimate * shape_observed  # outcomes without the estimated effect, for the pre-trend test
+    for assignment in assignments:
+        omega_a = design.influence(assignment)
+        if omega_a is None:
+            continue
+        a.append(omega_a @ y)
+        b.append(omega_a @ shape_observed)
+        d.append(omega_a @ _effect_shape(cells, assignment, ramp_weeks))
+        key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in assignment.items()))
+        pre = pre_observed if key == observed_key else (
+            design.influence(assignment, event=True) @ y0)
+        pre_stats.append(np.sqrt(np.mean(pre ** 2)))
+    a, b, d, pre_stats = map(np.asarray, (a, b, d, pre_stats))
+    null = a  # estimates under each reassignment if the effect is zero everywhere
+
+    slope = d - b - 1  # each reassignment's statistic is a + tau * slope; the observed one is estimate - tau
+
+    def p_value(tau: np.ndarray) -> np.ndarray:
+        observed_stat = np.abs(estimate - tau)
+        stats = np.abs(a[:, None] + tau[None, :] * slope[:, None])
+        return (stats >= observed_stat[None, :] * (1 - 1e-9) - 1e-12).mean(axis=0)
+
+    low, high = _inverted_interval(estimate, a, slope, p_value)
+    pretrend = float(np.sqrt(np.mean(pre_observed ** 2)))
+    label = "stacked difference-in-differences (trimmed, weighted)"
+    if outcome != "rate":
+        label += f", placebo outcome {outcome}"
+    result = Estimate(f"{label} (weeks {ramp_weeks}+)", estimate, float(low), float(high),
+                      float(p_value(np.zeros(1))[0]), f"randomisation over {len(a)} rollout orders")
+    return RandomizationResult(result, len(a), null, pretrend, float((pre_stats >= pretrend - 1e-12).mean()))
+
+
+PRETREND_LEVEL = 0.10  # a pre-trend test passes when its p-value is at least this (failing to reject is no proof)
+
+
+def identification_checks(result: RandomizationResult, placebo: RandomizationResult,
+                          level: float = 1 - CONFIDENCE) -> pd.DataFrame:
+    """The checks a staged-rollout claim must pass before it may say "directly caused".
+
+    Enough teams that randomisation can reject at all; an effect the reassignments rarely match; no
+    pre-trend; and a placebo outcome (one the feature cannot move) that does not move. Significance alone
+    passes only the second.
+    """
+    rows = [
+        ("enough rollout orders to reject at 5%", f"{result.assignments} orders", result.smallest_p_value <= level),
+        ("effect beyond what reassigned rollouts give", f"p = {result.estimate.p_value:.3f}",
+         result.estimate.p_value <= level),
+        ("no pre-trend in the event study", f"p = {result.pretrend_p_value:.2f}",
+         result.pretrend_p_value >= PRETREND_LEVEL),
+        ("placebo outcome does not move", f"p = {placebo.estimate.p_value:.2f}", placebo.estimate.p_value > level),
+    ]
+    return pd.DataFrame(rows, columns=["check", "result", "passed"]).set_index("check")
+
+
+def earned_strength(checks: pd.DataFrame, estimate: Estimate) -> str:
+    """"directly caused" only if every identification check passes; "clearly positively related" for a
+    positive effect whose design cannot yet be checked (or fails a check); otherwise "unclear"."""
+    if checks["passed"].all():
+        return ATTRIBUTION_STRENGTHS[0]
+    if estimate.estimate > 0 and estimate.ci_low > 0:
+        return ATTRIBUTION_STRENGTHS[1]
+    return ATTRIBUTION_STRENGTHS[3]
+
+
+# --- Agent console: one series ---------------------------------------------------------------------------
 
 def weekly_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
-    """Tickets per week (weeks start on Monday): mean resolution hours, billing share, count, trend and season terms."""
+    """Tickets per week (weeks start on Monday): mean resolution hours, billing share, count, trend and season terms.
+
+    Season terms come in three harmonics (``season_sin``/``season_cos`` for the first, ``season_sin2`` ...).
+    """
     week_start = tickets["opened_on"] - pd.to_timedelta(tickets["opened_on"].dt.day_of_week, unit="D")
-    weekly = tickets.assign(week_start=week_start, billing=tickets["category"] == "billing").groupby(
+    tickets = tickets.assign(resolution_hours=_floats(tickets["resolution_hours"]))
+    weekly = tickets.assign(week_start=week_start, billing=_floats(tickets["category"] == "billing")).groupby(
         "week_start", as_index=False).agg(
         hours=("resolution_hours", "mean"), billing_share=("billing", "mean"), tickets=("ticket_id", "size"))
+    weekly["tickets"] = weekly["tickets"].astype("int64")
     weekly["t"] = np.arange(len(weekly), dtype=float)
     angle = 2 * np.pi * (weekly["week_start"].dt.day_of_year + 3) / 365.25  # mid-week
     weekly["season_sin"] = np.sin(angle)
     weekly["season_cos"] = np.cos(angle)
+    for harmonic in (2, 3):
+        weekly[f"season_sin{harmonic}"] = np.sin(harmonic * angle)
+        weekly[f"season_cos{harmonic}"] = np.cos(harmonic * angle)
+    weekly["log_tickets"] = np.log(weekly["tickets"])
     return weekly
 
 
 def interrupted_time_series(weekly: pd.DataFrame, event: pd.Timestamp, covariates: tuple[str, ...] = (),
-                            seasonal: bool = True) -> tuple[Estimate, object]:
+                            seasonal: bool = True, harmonics: int = 1, slope: bool = False,
+                            weighted: bool = False) -> tuple[Estimate, object]:
     """Level change at `event` in weekly mean hours, net of trend, annual season and covariates.
 
+    `harmonics` sets how many sine/cosine pairs model the season; `slope` adds a change in trend after the
+    event (the level change is still the estimate); `weighted` weights weeks by their ticket count.
     Standard errors are Newey-West (HAC), because neighbouring weeks are correlated.
     """
     data = weekly.assign(post=(weekly["week_start"] >= event).astype(float))
-    terms = ["post", "t", *(["season_sin", "season_cos"] if seasonal else []), *covariates]
-    fit = smf.ols("hours ~ " + " + ".join(terms), data=data).fit(cov_type="HAC", cov_kwds={"maxlags": ITS_HAC_LAGS})
-    label = "interrupted time series" + (" with season" if seasonal else " without season")
+    data["post_t"] = data["post"] * (data["t"] - data.loc[data["post"] == 1, "t"].min()) if slope else 0.0
+    season = []
+    if seasonal:
+        for harmonic in range(1, harmonics + 1):
+            suffix = "" if harmonic == 1 else str(harmonic)
+            season += [f"season_sin{suffix}", f"season_cos{suffix}"]
+    terms = ["post", "t", *(["post_t"] if slope else []), *season, *covariates]
+    formula = "hours ~ " + " + ".join(terms)
+    hac = {"cov_type": "HAC", "cov_kwds": {"maxlags": ITS_HAC_LAGS}}
+    if weighted:
+        fit = smf.wls(formula, data=data, weights=data["tickets"]).fit(**hac)
+    else:
+        fit = smf.ols(formula, data=data).fit(**hac)
+    if not seasonal:
+        label = "interrupted time series without season"
+    else:
+        label = "interrupted time series with season" + (f" ({harmonics} harmonics)" if harmonics > 1 else "")
+    if slope:
+        label += ", level and slope"
     if covariates:
         label += " and " + ", ".join(covariates)
-    return _from_fit(label, fit, "post"), fit
+    if weighted:
+        label += ", volume-weighted"
+    low, high = fit.conf_int(alpha=1 - CONFIDENCE).loc["post"]
+    return Estimate(label, float(fit.params["post"]), float(low), float(high), float(fit.pvalues["post"]),
+                    f"Newey-West, {ITS_HAC_LAGS} lags"), fit
+
+
+def year_over_year(tickets: pd.DataFrame, event: pd.Timestamp, weeks: int = 12) -> tuple[Estimate, pd.DataFrame]:
+    """Same weeks a year earlier as the comparison series, by ticket category, excluding billing.
+
+    For each category, the change in mean hours from the `weeks` before to the `weeks` after the event,
+    minus the same change over the same calendar weeks a year earlier: the season cancels, and leaving
+    billing out keeps the price change's billing surge out of the comparison. The estimate is the
+    ticket-weighted mean over categories, with a Newey-West interval from a regression on category-weeks.
+    """
+    tickets = tickets.assign(resolution_hours=_floats(tickets["resolution_hours"]))
+    rows = []
+    for shift, year in ((0, "this year"), (52, "a year earlier")):
+        centre = event - pd.Timedelta(weeks=shift)
+        week = (tickets["opened_on"] - centre).dt.days // 7
+        window = tickets[week.between(-weeks, weeks - 1) & (tickets["category"] != "billing")]
+        rows.append(window.assign(year=year, after=(week[window.index] >= 0).astype(float),
+                                  rel_week=week[window.index]))
+    data = pd.concat(rows, ignore_index=True)
+    data["this_year"] = (data["year"] == "this year").astype(float)
+    data["effect"] = data["after"] * data["this_year"]
+    means = data.groupby(["category", "year", "after"])["resolution_hours"].mean().unstack("after")
+    change = (means[1.0] - means[0.0]).unstack("year")
+    change["difference"] = change["this year"] - change["a year earlier"]
+    cells = data.groupby(["category", "year", "rel_week"], as_index=False).agg(
+        hours=("resolution_hours", "mean"), tickets=("ticket_id", "size"), effect=("effect", "first"),
+        after=("after", "first"), this_year=("this_year", "first"))
+    if data.groupby("year")["rel_week"].min().max() > -weeks:
+        raise ValueError(f"year_over_year needs {weeks} weeks of data before the change a year earlier")
+    fit = smf.wls("hours ~ effect + C(category):C(rel_week) + C(category):this_year", data=cells,
+                  weights=cells["tickets"]).fit(cov_type="HAC", cov_kwds={"maxlags": ITS_HAC_LAGS})
+    # Only the effect's variance is needed (those of the many fixed effects can be numerically negative).
+    estimate, se = float(fit.params["effect"]), float(np.sqrt(fit.cov_params().loc["effect", "effect"]))
+    z = stats.norm.ppf(0.5 + CONFIDENCE / 2)
+    return Estimate(f"year over year by category, {weeks} weeks each side", estimate, estimate - z * se,
+                    estimate + z * se, float(2 * stats.norm.sf(abs(estimate) / se)),
+                    f"Newey-West, {ITS_HAC_LAGS} lags"), change
 
 
 def as_table(*estimates: Estimate) -> pd.DataFrame:
     """Estimates as a small table, rounded for reading."""
-    return pd.DataFrame(estimates).set_index("method").round(2)
+    table = pd.DataFrame(estimates).set_index("method")
+    return table[["estimate", "ci_low", "ci_high"]].round(2)
+
+
+def inference_table(*estimates: Estimate) -> pd.DataFrame:
+    """Estimates with their p-values and the inference behind each interval, rounded for reading."""
+    table = pd.DataFrame(estimates).set_index("method")
+    return table.round({"estimate": 2, "ci_low": 2, "ci_high": 2, "p_value": 3})

@@ -287,7 +287,7 @@ def adoption_share(weeks_since_rollout: np.ndarray) -> np.ndarray:
 
 
 def _rollout_by_rep(teams: pd.DataFrame, reps: pd.DataFrame) -> pd.Series:
-    rollout = reps["team_id"].map(dict(zip(teams["team_id"], teams["crm_rollout_date"])))
+    rollout = reps["team_id"].map(dict(zip(teams["team_id"], teams["crm_rollout_date"], strict=True)))
     return pd.to_datetime(rollout)
 
 
@@ -348,7 +348,7 @@ def _usage_events(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFr
     days = _workdays()
     rollout = _rollout_by_rep(teams, reps)
     frames = []
-    for rep_id, rep_rollout in zip(reps["rep_id"], rollout):
+    for rep_id, rep_rollout in zip(reps["rep_id"], rollout, strict=True):
         active = rng.random(len(days)) < 0.92
         frames.append(
             pd.DataFrame(
@@ -406,7 +406,7 @@ def _approvals(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     step_rows = [
         (request_id, step, role)
-        for request_id, chain in zip(request_ids, approvers)
+        for request_id, chain in zip(request_ids, approvers, strict=True)
         for step, role in enumerate(chain, start=1)
     ]
     steps = pd.DataFrame(step_rows, columns=["request_id", "step", "approver_role"])
@@ -425,7 +425,7 @@ def _tickets(rng: np.random.Generator, hard: bool = False) -> pd.DataFrame:
     surge_counts = rng.poisson(surge)
     categories = list(TICKET_CATEGORY_SHARES)
     frames = []
-    for week_start, base, extra in zip(week_starts, base_counts, surge_counts):
+    for week_start, base, extra in zip(week_starts, base_counts, surge_counts, strict=True):
         frames.append(
             pd.DataFrame(
                 {
@@ -437,7 +437,8 @@ def _tickets(rng: np.random.Generator, hard: bool = False) -> pd.DataFrame:
                 }
             )
         )
-    tickets = pd.concat(frames, ignore_index=True).sort_values(["opened_on", "category"], kind="stable", ignore_index=True)
+    tickets = pd.concat(frames, ignore_index=True).sort_values(["opened_on", "category"], kind="stable",
+                                                               ignore_index=True)
     opened = pd.DatetimeIndex(tickets["opened_on"])
     category_hours = dict(TICKET_CATEGORY_HOURS, billing=HARD_BILLING_HOURS) if hard else TICKET_CATEGORY_HOURS
     mean_hours = tickets["category"].map(category_hours).to_numpy() + SERVICE_SEASON_AMPLITUDE_HOURS * _season(opened)
