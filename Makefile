@@ -75,9 +75,15 @@ screenshots: book $(CHROMIUM)
 	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq fonts-noto-cjk
 	$(BIN)/python -m tests.browser.screenshots screenshots
 
+# The attribution simulation study (200 seeds, easy and hard mode) into book/part3/simulation-results.csv;
+# the book only reads that file. Low priority and one BLAS thread: it is long, and the machine is shared.
+simulate: $(INSTALLED)
+	OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)/python -m valuekit.simulation
+
 bench: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/python benchmarks/build_times.py
 	$(BIN)/python benchmarks/page_weight.py
+	$(BIN)/python benchmarks/attribution_times.py
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000

@@ -139,7 +139,7 @@ def test_every_rollout_order_once(randomization):
 
 def test_pre_trend_and_placebo_outcome_pass(panel, randomization):
     assert randomization.pretrend_p_value > 0.05
-    placebo = attribution.randomization_inference(panel, RAMP, WINDOW, outcome="leads_per_rep")
+    placebo = attribution.randomization_inference(panel, RAMP, WINDOW, outcome="leads_per_rep", pretrend=False)
     assert placebo.estimate.covers(0.0)
 
 

@@ -353,6 +353,13 @@ class _StackedDesign:
         self._cache[key] = part
         return part
 
+    def shape(self, rollout: dict) -> np.ndarray:
+        """Hypothesised effect per cell, per point of ramped effect: a linear ramp to 1, then 1; 0 untreated."""
+        start = np.array([rollout[t] for t in self.teams], dtype=float)[self.team]
+        event_time = self.week - start
+        ramp = np.clip((event_time + 1) / self.ramp_weeks, 0.0, 1.0)
+        return np.where(np.isnan(event_time) | (event_time < 0), 0.0, ramp)
+
     def influence(self, rollout: dict, event: bool = False) -> np.ndarray | None:
         """Rows of the coefficients' influence on the cells: coefficient = influence @ y.
 
@@ -372,16 +379,8 @@ class _StackedDesign:
         solved = np.linalg.lstsq(gram, selector, rcond=None)[0]
         influence = np.zeros((len(keep), self.n_cells))
         for rows, weighted_residual, _ in parts:
-            np.add.at(influence.T, rows, weighted_residual @ solved)
+            influence[:, rows] += (weighted_residual @ solved).T  # rows are distinct within a stack
         return influence if event else influence[0]
-
-
-def _effect_shape(cells: pd.DataFrame, rollout: dict, ramp_weeks: int) -> np.ndarray:
-    """Hypothesised effect per cell, per point of ramped effect: linear ramp to 1, then 1; 0 if untreated."""
-    start = cells["team_id"].map(rollout).to_numpy(float)
-    event_time = cells["week"].to_numpy() - start
-    shape = np.clip((event_time + 1) / ramp_weeks, 0.0, 1.0)
-    return np.where(np.isnan(event_time) | (event_time < 0), 0.0, shape)
 
 
 def rollout_assignments(rollout: dict) -> list[dict]:
@@ -419,15 +418,17 @@ def _inverted_interval(estimate: float, a: np.ndarray, slope: np.ndarray, p_valu
 
 
 def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[int, int] = EVENT_WINDOW,
-                            outcome: str = "rate", max_assignments: int = 5040, seed: int = 0) -> RandomizationResult:
+                            outcome: str = "rate", max_assignments: int = 5040, seed: int = 0,
+                            pretrend: bool = True) -> RandomizationResult:
     """Trimmed stacked DiD with inference over every reassignment of the rollout dates to the teams.
 
     If rollout order was as good as random, each reassignment is a placebo. Under the hypothesis that the
     effect is `tau` once ramped (a linear ramp before), each reassignment's estimate is computable from
     the data; the 95% interval is every `tau` the observed estimate does not reject at 5% (two-sided).
     The pre-trend test compares the event study's pre-rollout coefficients with theirs under every
-    reassignment, using outcomes net of the estimated effect. With `outcome="leads_per_rep"` (a placebo
-    outcome lead scoring cannot move) the same machinery tests for an effect that should not exist.
+    reassignment, using outcomes net of the estimated effect (skipped, and reported as NaN, with
+    ``pretrend=False``). With `outcome="leads_per_rep"` (a placebo outcome lead scoring cannot move) the
+    same machinery tests for an effect that should not exist.
     """
     cells = team_week_cells(panel)
     weight = "leads" if outcome == "rate" else "rep_weeks"
@@ -439,10 +440,10 @@ def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[
         picked = rng.choice(np.arange(1, len(assignments)), max_assignments - 1, replace=False)
         assignments = [assignments[0], *(assignments[i] for i in sorted(picked))]
     observed_key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in observed.items()))
-    shape_observed = _effect_shape(cells, observed, ramp_weeks)
     design = _StackedDesign(cells, window, ramp_weeks, weight)
+    shape_observed = design.shape(observed)
     estimate = float(design.influence(observed) @ y)
-    pre_observed = design.influence(observed, event=True) @ y
+    pre_observed = design.influence(observed, event=True) @ y if pretrend else np.full(1, np.nan)
     a, b, d, pre_stats = [], [], [], []
     y0 = y - estimate * shape_observed  # outcomes without the estimated effect, for the pre-trend test
     for assignment in assignments:
@@ -451,11 +452,11 @@ def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[
             continue
         a.append(omega_a @ y)
         b.append(omega_a @ shape_observed)
-        d.append(omega_a @ _effect_shape(cells, assignment, ramp_weeks))
-        key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in assignment.items()))
-        pre = pre_observed if key == observed_key else (
-            design.influence(assignment, event=True) @ y0)
-        pre_stats.append(np.sqrt(np.mean(pre ** 2)))
+        d.append(omega_a @ design.shape(assignment))
+        if pretrend:
+            key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in assignment.items()))
+            pre = pre_observed if key == observed_key else design.influence(assignment, event=True) @ y0
+            pre_stats.append(np.sqrt(np.mean(pre ** 2)))
     a, b, d, pre_stats = map(np.asarray, (a, b, d, pre_stats))
     null = a  # estimates under each reassignment if the effect is zero everywhere
 
@@ -467,13 +468,14 @@ def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[
         return (stats >= observed_stat[None, :] * (1 - 1e-9) - 1e-12).mean(axis=0)
 
     low, high = _inverted_interval(estimate, a, slope, p_value)
-    pretrend = float(np.sqrt(np.mean(pre_observed ** 2)))
+    pretrend_stat = float(np.sqrt(np.mean(pre_observed ** 2)))
     label = "stacked difference-in-differences (trimmed, weighted)"
     if outcome != "rate":
         label += f", placebo outcome {outcome}"
     result = Estimate(f"{label} (weeks {ramp_weeks}+)", estimate, float(low), float(high),
                       float(p_value(np.zeros(1))[0]), f"randomisation over {len(a)} rollout orders")
-    return RandomizationResult(result, len(a), null, pretrend, float((pre_stats >= pretrend - 1e-12).mean()))
+    pretrend_p = float((pre_stats >= pretrend_stat - 1e-12).mean()) if pretrend else np.nan
+    return RandomizationResult(result, len(a), null, pretrend_stat, pretrend_p)
 
 
 PRETREND_LEVEL = 0.10  # a pre-trend test passes when its p-value is at least this (failing to reject is no proof)
