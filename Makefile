@@ -22,7 +22,7 @@ export CHROMIUM
 # one target pass the others.
 export PYTHONWARNINGS := default
 
-.PHONY: book test unit lint install data notebooks report screenshots bench simulate serve clean
+.PHONY: book test test-spark unit lint install data notebooks report screenshots bench bench-warehouse simulate serve clean
 
 # Reinstall only when the pins change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -48,14 +48,20 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 unit: $(INSTALLED)
-	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not notebook and not second_company" -q
+	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not notebook and not second_company and not spark" -q
 
 # nbval executes every notebook once and checks its stored outputs; the build then renders those
 # checked outputs without executing them again (BOOK_EXECUTION=off, see valuekit/sphinx_inputs.py).
 test: $(INSTALLED) $(CHROMIUM) lint
-	$(PYTEST_PARALLEL) tests --ignore=tests/browser --nbval $(NOTEBOOKS)
+	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not spark" --nbval $(NOTEBOOKS)
 	BOOK_EXECUTION=off $(JB_STRICT)
 	REQUIRE_BROWSER=1 $(PYTEST_PARALLEL) tests/browser -q
+	$(MAKE) test-spark
+
+# The metric layer on Spark (PySpark local mode) against DuckDB; Java from Debian's packages on first use.
+test-spark: $(INSTALLED)
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless; }
+	REQUIRE_SPARK=1 $(BIN)/python -m pytest tests/test_warehouse_spark.py -q
 
 # Regenerate the sample company (byte-identical for the same seed).
 data: $(INSTALLED)
@@ -84,6 +90,10 @@ bench: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/python benchmarks/build_times.py
 	$(BIN)/python benchmarks/page_weight.py
 	$(BIN)/python benchmarks/attribution_times.py
+
+# The metric layer's usage metrics over 100 M synthetic events on DuckDB, and DuckDB against pandas on 10 M.
+bench-warehouse: $(INSTALLED)
+	nice -n 10 $(BIN)/python benchmarks/warehouse.py
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000
