@@ -1,4 +1,6 @@
-"""Money arithmetic for Part IV: discounting, NPV, IRR, payback and break-even.
+"""Money arithmetic for Part IV: discounting, NPV, payback, MIRR, and the mechanics of a Forrester TEI case
+(adoption ramp, productivity recapture, sunk costs apart, Monte Carlo over P10/P90 ranges, pilot-then-decide
+options) and a SaaS P&L with the costs a CFO asks about.
 
 Cash flows are monthly and the first flow is at month 0 (today, undiscounted). Rates are given per year
 and converted to monthly rates by compounding, so 12 months at the monthly rate equal one year at the
@@ -8,6 +10,7 @@ annual rate. NPV and IRR come from numpy-financial.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import numpy_financial as npf
@@ -95,5 +98,202 @@ def saas_cash_flows(price_per_seat: float, seats_per_customer: float, customers,
     table["support"] = customers * support_per_customer_month
     table["infrastructure"] = seats * infrastructure_per_seat_month
     table["cash_flow"] = table["revenue"] - table[["rnd", "maintenance", "support", "infrastructure"]].sum(axis=1)
+    table.index.name = "month"
+    return table
+
+
+# --- TEI mechanics: ramp, recapture, sunk costs, MIRR ------------------------------------------------------
+
+#: Share of freed staff time that turns into productive work (Forrester TEI's "productivity recapture").
+#: Hours freed in scattered minutes are not all re-used; half is the book's default, to be argued per case.
+DEFAULT_RECAPTURE = 0.5
+
+
+def adoption_ramp(horizon_months: int, start_month: float, ramp_months: float) -> np.ndarray:
+    """Share of a benefit's full effect in each month: 0 before `start_month`, then rising linearly to 1.
+
+    Month `start_month` gets 1/ramp_months of the effect, the next 2/ramp_months, and so on up to 1; with
+    ``ramp_months <= 1`` the effect is full from the start month. A start before month 0 (a change that went
+    live before the table begins) is ramped from its true start.
+    """
+    months = np.arange(horizon_months, dtype=float)
+    since = months - start_month
+    if ramp_months <= 1:
+        return np.where(since >= 0, 1.0, 0.0)
+    return np.where(since >= 0, np.minimum((since + 1) / ramp_months, 1.0), 0.0)
+
+
+def recaptured_value(hours_freed, hourly_cost: float, recapture: float = DEFAULT_RECAPTURE):
+    """Money value of freed hours: only the recaptured share counts (hours x loaded wage x recapture)."""
+    if not 0 <= recapture <= 1:
+        raise ValueError("recapture must be a share between 0 and 1")
+    return hours_freed * hourly_cost * recapture
+
+
+def split_sunk(flows: pd.Series, as_of) -> tuple[pd.Series, pd.Series]:
+    """Split month-indexed flows into (sunk, future): months up to and including `as_of`, and after it.
+
+    A decision taken at `as_of` can change only the future part; the sunk part is reported, never netted
+    against future benefits at month 0.
+    """
+    index = pd.PeriodIndex(flows.index, freq="M")
+    as_of = pd.Period(as_of, freq="M")
+    flows = pd.Series(flows.to_numpy(), index=index)
+    return flows[index <= as_of], flows[index > as_of]
+
+
+def mirr_annual(monthly_flows, finance_rate: float, reinvest_rate: float) -> float:
+    """Modified IRR of monthly flows, as an annual rate: costs financed at `finance_rate`, inflows reinvested
+    at `reinvest_rate` (both annual). Unlike the IRR it does not assume the inflows earn the IRR itself.
+    NaN without a sign change."""
+    flows = np.asarray(monthly_flows, dtype=float)
+    if flows.size < 2 or not (flows.min() < 0 < flows.max()):
+        return math.nan
+    monthly = npf.mirr(flows, monthly_rate(finance_rate), monthly_rate(reinvest_rate))
+    return math.nan if np.isnan(monthly) else float((1 + monthly) ** 12 - 1)
+
+
+# --- Uncertainty: input-specific P10/P90 ranges, Monte Carlo, options ----------------------------------------
+
+_Z90 = 1.2815515655446004  # standard normal quantile at 0.90
+
+
+@dataclass(frozen=True)
+class Range:
+    """An input's plausible range: its 10th and 90th percentiles, and the shape between them.
+
+    ``normal`` is symmetric around the midpoint; ``lognormal`` (for positive quantities such as customers or
+    prices) is skewed, with the geometric mean as median. Draws are clipped to [low, high] if given.
+    """
+
+    p10: float
+    p90: float
+    shape: str = "normal"
+    low: float = -math.inf
+    high: float = math.inf
+
+    def __post_init__(self):
+        if self.p90 < self.p10:
+            raise ValueError("p90 must not be below p10")
+        if self.shape not in ("normal", "lognormal"):
+            raise ValueError("shape must be 'normal' or 'lognormal'")
+        if self.shape == "lognormal" and self.p10 <= 0:
+            raise ValueError("a lognormal range needs positive percentiles")
+
+    @classmethod
+    def from_interval(cls, low: float, high: float, confidence: float = 0.95, **kwargs) -> Range:
+        """The P10/P90 range of a normal whose central `confidence` interval is (low, high)."""
+        from scipy.stats import norm
+
+        z = norm.ppf(0.5 + confidence / 2)
+        mid, sd = (low + high) / 2, (high - low) / (2 * z)
+        return cls(mid - _Z90 * sd, mid + _Z90 * sd, **kwargs)
+
+    @property
+    def median(self) -> float:
+        return math.sqrt(self.p10 * self.p90) if self.shape == "lognormal" else (self.p10 + self.p90) / 2
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        z = rng.standard_normal(size)
+        if self.shape == "lognormal":
+            low, high = math.log(self.p10), math.log(self.p90)
+            values = np.exp((low + high) / 2 + z * (high - low) / (2 * _Z90))
+        else:
+            values = (self.p10 + self.p90) / 2 + z * (self.p90 - self.p10) / (2 * _Z90)
+        return np.clip(values, self.low, self.high)
+
+
+def monte_carlo(npv_of, ranges: dict, draws: int, seed: int) -> pd.DataFrame:
+    """Draw every input in `ranges` independently (one seeded numpy Generator) and compute `npv_of(**inputs)`.
+
+    Returns one row per draw: the inputs and an ``npv`` column.
+    """
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame({name: r.draw(rng, draws) for name, r in ranges.items()})
+    table["npv"] = [float(npv_of(**row)) for row in table.to_dict("records")]
+    return table
+
+
+def npv_distribution(npvs) -> dict:
+    """P10, P50, P90 and mean of simulated NPVs, and the probability that NPV is below zero."""
+    npvs = np.asarray(npvs, dtype=float)
+    p10, p50, p90 = np.percentile(npvs, [10, 50, 90])
+    return {"P10": float(p10), "P50": float(p50), "P90": float(p90), "mean": float(npvs.mean()),
+            "P(NPV < 0)": float((npvs < 0).mean())}
+
+
+def pilot_option_value(npvs, pilot_cost: float, annual_rate: float = 0.0, pilot_months: int = 0) -> float:
+    """Value of piloting first and deciding after: E[max(NPV, 0)] (discounted for the pilot's months) minus
+    the pilot's cost.
+
+    The pilot is assumed to reveal which of the simulated worlds is the true one, so the full launch goes
+    ahead only where its NPV is positive: this is an upper bound on what a pilot that teaches less is worth.
+    It replaces "probability x NPV", which values a decision nobody can take before the facts are in.
+    """
+    npvs = np.asarray(npvs, dtype=float)
+    delay = (1 + monthly_rate(annual_rate)) ** -pilot_months
+    return float(np.maximum(npvs, 0.0).mean() * delay - pilot_cost)
+
+
+# --- SaaS P&L with the costs a CFO asks about -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SaasCase:
+    """Assumptions of selling an internal system as SaaS. Money in CNY, per month unless stated.
+
+    ``price_per_seat`` is the list price a customer pays, VAT included; revenue is booked net of VAT.
+    ``new_customers_per_month`` gives the pace of sales for each year after launch (the last repeats).
+    """
+
+    price_per_seat: float
+    seats_per_customer: float
+    new_customers_per_month: tuple
+    monthly_churn: float
+    cac_per_customer: float  # sales and marketing cost of winning one customer
+    rnd: float  # one-off build (multi-tenancy, billing, security), spread over the build months
+    build_months: int  # months of build before launch: no revenue in them
+    compliance_one_off: float  # 等保2.0 level-3 assessment and remediation, paid in the last build month
+    compliance_per_year: float  # yearly re-assessment and certification, from each launch anniversary
+    maintenance_base: float  # engineers keeping the product up, with no customers
+    maintenance_per_customer: float  # extra maintenance each customer brings (requests, integrations)
+    support_per_customer: float
+    infrastructure_per_seat: float
+    vat_rate: float = 0.06  # VAT on software services in China
+    payment_fee_rate: float = 0.006  # payment and invoicing fees, share of what customers pay
+
+
+def saas_pnl(case: SaasCase, horizon_months: int) -> pd.DataFrame:
+    """Monthly P&L of a SaaS case, month 0 the first build month.
+
+    customers_m = customers_{m-1} x (1 - churn) + new_m, from launch on; billings = customers x seats x price
+    (VAT included); revenue = billings / (1 + VAT); cash flow = revenue - payment fees - CAC - R&D -
+    compliance - maintenance (base + per customer) - support - infrastructure.
+    """
+    if case.build_months < 1:
+        raise ValueError("a SaaS product needs at least one build month")
+    months = np.arange(horizon_months)
+    since_launch = months - case.build_months
+    pace = np.asarray(case.new_customers_per_month, dtype=float)
+    new = np.where(since_launch >= 0, pace[np.minimum(np.maximum(since_launch, 0) // 12, len(pace) - 1)], 0.0)
+    customers = np.zeros(horizon_months)
+    for m in range(horizon_months):
+        previous = customers[m - 1] if m else 0.0
+        customers[m] = previous * (1 - case.monthly_churn) + new[m]
+    seats = customers * case.seats_per_customer
+    billings = seats * case.price_per_seat
+    table = pd.DataFrame({"new_customers": new, "customers": customers, "seats": seats, "billings": billings})
+    table["vat"] = billings * case.vat_rate / (1 + case.vat_rate)
+    table["revenue"] = billings - table["vat"]
+    table["payment_fees"] = billings * case.payment_fee_rate
+    table["cac"] = new * case.cac_per_customer
+    table["rnd"] = np.where(since_launch < 0, case.rnd / case.build_months, 0.0)
+    table["compliance"] = np.where(since_launch == -1, case.compliance_one_off, 0.0) + np.where(
+        (since_launch > 0) & (since_launch % 12 == 0), case.compliance_per_year, 0.0)
+    live = since_launch >= 0
+    table["maintenance"] = np.where(live, case.maintenance_base + case.maintenance_per_customer * customers, 0.0)
+    table["support"] = customers * case.support_per_customer
+    table["infrastructure"] = seats * case.infrastructure_per_seat
+    costs = ["payment_fees", "cac", "rnd", "compliance", "maintenance", "support", "infrastructure"]
+    table["cash_flow"] = table["revenue"] - table[costs].sum(axis=1)
     table.index.name = "month"
     return table
