@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from valuekit import attribution
+from valuekit import attribution, vocabulary
 from valuekit import company as kestrel
 
 CRM_TRUTH = kestrel.PLANTED_TRUTHS["crm_lift_pp"]
@@ -248,3 +248,10 @@ def test_before_after_on_known_numbers():
 def test_before_after_needs_two_observations_each_side():
     with pytest.raises(ValueError, match="at least two"):
         attribution.before_after(pd.Series([1.0]), pd.Series([2.0, 3.0]))
+
+
+def test_before_after_earns_directly_caused_only_for_a_mechanical_change_alone():
+    assert attribution.before_after_strength(mechanical=True) == vocabulary.DIRECTLY_CAUSED
+    assert attribution.before_after_strength(mechanical=True, coincident_changes=1) == \
+        vocabulary.CLEARLY_POSITIVELY_RELATED
+    assert attribution.before_after_strength(mechanical=False) == vocabulary.CLEARLY_POSITIVELY_RELATED

@@ -1,5 +1,6 @@
 """Every notebook follows the book's conventions (CONTRIBUTING.md) and is listed in the table of contents."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 import yaml
 
 from valuekit.glue import SIGNIFICANT_DIGITS
+from valuekit.vocabulary import ATTRIBUTION_STRENGTHS
 
 from .conftest import ROOT
 from .helpers import glued_value
@@ -123,6 +125,15 @@ def test_figures_have_alt_text_and_caption(path: Path):
             figure = cell.metadata.get("mystnb", {})
             assert figure.get("image", {}).get("alt"), f"figure without alt text: {cell.source[:60]}"
             assert figure.get("figure", {}).get("caption"), f"figure without caption: {cell.source[:60]}"
+
+
+@each_notebook
+def test_attribution_strengths_come_from_the_vocabulary(path: Path):
+    """A strength typed by hand can drift from the vocabulary: a typo makes a new grade (and a NaN haircut)."""
+    typed = [node.value for cell in code_cells(path) for node in ast.walk(ast.parse(cell.source))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and any(strength in node.value.lower() for strength in ATTRIBUTION_STRENGTHS)]
+    assert typed == [], f"use valuekit.vocabulary's constants instead of: {typed}"
 
 
 def test_significant_digits_counts_what_precision_means():

@@ -33,7 +33,7 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from .metrics import ATTRIBUTION_STRENGTHS
+from .vocabulary import CLEARLY_POSITIVELY_RELATED, DIRECTLY_CAUSED, UNCLEAR
 
 CONFIDENCE = 0.95
 ITS_HAC_LAGS = 4  # weeks of autocorrelation allowed for in the time-series standard errors
@@ -500,14 +500,27 @@ def identification_checks(result: RandomizationResult, placebo: RandomizationRes
     return pd.DataFrame(rows, columns=["check", "result", "passed"]).set_index("check")
 
 
+def before_after_strength(mechanical: bool, coincident_changes: int = 0) -> str:
+    """The grade a before/after comparison earns without a comparison group (the attribution ladder's rule).
+
+    "directly caused" only for a mechanical change, one the system itself enforces (a workflow that no
+    longer routes a request to two of its three approvers), with no other recorded change at the same
+    time. Anything people still do (how fast they sign, how long a push takes to prepare) can move for
+    other reasons too, so a before/after credits it as "clearly positively related" at most.
+    """
+    if mechanical and coincident_changes == 0:
+        return DIRECTLY_CAUSED
+    return CLEARLY_POSITIVELY_RELATED
+
+
 def earned_strength(checks: pd.DataFrame, estimate: Estimate) -> str:
     """"directly caused" only if every identification check passes; "clearly positively related" for a
     positive effect whose design cannot yet be checked (or fails a check); otherwise "unclear"."""
     if checks["passed"].all():
-        return ATTRIBUTION_STRENGTHS[0]
+        return DIRECTLY_CAUSED
     if estimate.estimate > 0 and estimate.ci_low > 0:
-        return ATTRIBUTION_STRENGTHS[1]
-    return ATTRIBUTION_STRENGTHS[3]
+        return CLEARLY_POSITIVELY_RELATED
+    return UNCLEAR
 
 
 # --- Agent console: one series ---------------------------------------------------------------------------

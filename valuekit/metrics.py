@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .vocabulary import ATTRIBUTION_STRENGTHS, METRIC_TYPES
+
 HOURS_PER_FTE_MONTH = 40 * 50 / 12  # 40 h a week, 50 working weeks a year: about 167 h a month
 
 
@@ -72,7 +74,7 @@ def weekly_adoption(usage: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame
     )
     used = used[used["week"] >= 0]
     active = used.groupby(["team_id", "week"])["user_id"].nunique().rename("active_reps").reset_index()
-    active["share"] = active["active_reps"] / active["team_id"].map(team_size)
+    active["share"] = active["active_reps"] / active["team_id"].map(team_size).astype("float64")
     return active
 
 
@@ -82,11 +84,14 @@ def active_users(usage: pd.DataFrame, module: str | None = None) -> pd.DataFrame
     if events.empty:
         return pd.DataFrame(columns=["dau", "wau", "stickiness"], index=pd.DatetimeIndex([], name="event_date"))
     days = pd.date_range(events["event_date"].min(), events["event_date"].max(), freq="D")
-    daily_users = events.groupby("event_date")["user_id"].agg(set).reindex(days, fill_value=set())
-    dau = daily_users.map(len)
-    wau = pd.Series([len(set().union(*daily_users.iloc[max(0, i - 6): i + 1])) for i in range(len(days))],
-                    index=days)
-    frame = pd.DataFrame({"dau": dau, "wau": wau})
+    user_days = events[["event_date", "user_id"]].drop_duplicates()
+    # A user active on day d counts in the trailing-7-day WAU of days d to d + 6.
+    week_of = pd.concat([user_days.assign(event_date=user_days["event_date"] + pd.Timedelta(days=lag))
+                         for lag in range(7)]).drop_duplicates()
+    frame = pd.DataFrame({
+        "dau": user_days.groupby("event_date")["user_id"].nunique().reindex(days, fill_value=0),
+        "wau": week_of.groupby("event_date")["user_id"].nunique().reindex(days, fill_value=0),
+    })
     frame["stickiness"] = frame["dau"] / frame["wau"].replace(0, np.nan)
     frame.index.name = "event_date"
     return frame[frame.index.day_of_week < 5]
@@ -96,8 +101,6 @@ METRIC_CARD_FIELDS = (
     "name", "definition", "formula", "metric_type", "attribution_strength", "owner", "data_source", "cadence",
     "target", "baseline",
 )
-METRIC_TYPES = ("business KPI", "workload", "usage", "efficiency", "data transparency")
-ATTRIBUTION_STRENGTHS = ("directly caused", "clearly positively related", "transparency only", "unclear")
 
 
 def metric_cards(cards: list[dict]) -> pd.DataFrame:

@@ -21,3 +21,15 @@ STAGES = ("follow", "collaborate", "drive", "lead")
 
 #: Dimensions of the positioning rubric (``rubric_items.dimension``).
 DIMENSIONS = ("business_understanding", "rules_ownership", "data_metrics", "collaboration", "system_maturity")
+
+# The book's evidence vocabulary. Notebooks and the package name these constants and never spell a label
+# by hand (tests/test_notebooks.py fails on a literal), so a typo cannot become a new grade.
+
+#: The five metric types, from the business outcome down to transparency.
+BUSINESS_KPI, WORKLOAD, USAGE, EFFICIENCY, DATA_TRANSPARENCY = METRIC_TYPES = (
+    "business KPI", "workload", "usage", "efficiency", "data transparency")
+
+#: The four attribution strengths, strongest first. "Directly caused" is earned by a design that passes
+#: its identification checks (see the attribution ladder), never by a before/after alone.
+DIRECTLY_CAUSED, CLEARLY_POSITIVELY_RELATED, TRANSPARENCY_ONLY, UNCLEAR = ATTRIBUTION_STRENGTHS = (
+    "directly caused", "clearly positively related", "transparency only", "unclear")
