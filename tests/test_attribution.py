@@ -141,6 +141,10 @@ def test_pre_trend_and_placebo_outcome_pass(panel, randomization):
     assert randomization.pretrend_p_value > 0.05
     placebo = attribution.randomization_inference(panel, RAMP, WINDOW, outcome="leads_per_rep", pretrend=False)
     assert placebo.estimate.covers(0.0)
+    # A placebo that finds nothing only says something if it could have found something: a tenth of a
+    # rep's weekly leads is inside its reach.
+    leads_per_rep_week = panel["leads"].mean()
+    assert placebo.estimate.ci_high - placebo.estimate.ci_low < 0.1 * leads_per_rep_week
 
 
 def _synthetic_panel(effect: float, noise: float, seed: int = 0) -> pd.DataFrame:
@@ -236,6 +240,7 @@ def test_its_placebo_finds_nothing(weekly):
     fake_change = kestrel.SERVICE_CHANGE - pd.Timedelta(weeks=52)
     placebo, _ = attribution.interrupted_time_series(before_change, fake_change, ("billing_share",))
     assert placebo.covers(0.0)
+    assert placebo.ci_high - placebo.ci_low < abs(SERVICE_TRUTH), "too wide to have seen an effect the real size"
 
 
 def test_before_after_on_known_numbers():
