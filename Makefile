@@ -48,7 +48,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
 unit: $(INSTALLED)
-	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not notebook and not second_company and not spark" -q
+	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not notebook and not second_company and not slow and not spark" -q
 
 # nbval executes every notebook once and checks its stored outputs; the build then renders those
 # checked outputs without executing them again (BOOK_EXECUTION=off, see valuekit/sphinx_inputs.py).

@@ -44,6 +44,7 @@ def _statsmodels_fit(formula, data, term):
     return fit.params[term], fit.bse[term]
 
 
+@pytest.mark.slow
 def test_pyfixest_twfe_matches_statsmodels(panel):
     data = panel.assign(post=(panel["week"] >= panel["rollout_week"]).astype(float))
     expected, expected_se = _statsmodels_fit("rate ~ post + C(team_id) + C(week)", data, "post")
@@ -54,6 +55,7 @@ def test_pyfixest_twfe_matches_statsmodels(panel):
     assert se == pytest.approx(expected_se, rel=0.05)
 
 
+@pytest.mark.slow
 def test_pyfixest_stacked_did_matches_statsmodels(panel):
     stacked = attribution.stack_clean_controls(panel)
     stacked["ramping"] = stacked["treated"] * stacked["event_time"].between(0, RAMP - 1)

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from frictionless import Package
 
 from valuekit.generate import write_company
@@ -12,6 +13,7 @@ from .conftest import DATA_DIR, OTHER_SEED
 MAX_COMMITTED_CSV_BYTES = 15 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_regeneration_is_byte_identical(tmp_path):
     written = write_company(tmp_path)
     assert {path.name for path in written} == {path.name for path in DATA_DIR.iterdir()}
@@ -19,6 +21,7 @@ def test_regeneration_is_byte_identical(tmp_path):
         assert path.read_bytes() == (DATA_DIR / path.name).read_bytes(), f"{path.name} differs from data/"
 
 
+@pytest.mark.slow
 def test_another_seed_gives_different_data(tmp_path):
     write_company(tmp_path, seed=OTHER_SEED)
     assert (tmp_path / "leads.csv").read_bytes() != (DATA_DIR / "leads.csv").read_bytes()
@@ -37,11 +40,13 @@ def test_datapackage_describes_every_table():
         assert resource["schema"]["primaryKey"], resource["name"]
 
 
+@pytest.mark.slow
 def test_committed_package_is_valid_frictionless_data():
     report = Package(str(DATA_DIR / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])[:5]
 
 
+@pytest.mark.slow
 def test_generated_files_have_the_schemas_columns_in_order(tmp_path):
     """The loader accepts any column order, so check the files the generator writes, not the loaded frames."""
     write_company(tmp_path, seed=OTHER_SEED)

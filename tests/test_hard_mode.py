@@ -10,6 +10,9 @@ from valuekit.generate import main, write_company
 
 from .conftest import DATA_DIR
 
+# Every check here generates a hard-mode company.
+pytestmark = pytest.mark.second_company
+
 
 @pytest.fixture(scope="module")
 def hard_folder(tmp_path_factory):

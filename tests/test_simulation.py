@@ -23,6 +23,7 @@ def test_every_seed_mode_and_estimator_once(results):
     assert results.groupby(["mode", "change", "estimator"]).size().nunique() == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", simulation.MODES)
 @pytest.mark.parametrize("seed", [1, 2])
 def test_rows_reproduce(results, mode, seed):
