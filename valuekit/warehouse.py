@@ -11,8 +11,8 @@ pandas functions they mirror (:func:`valuekit.metrics.active_users`, :func:`valu
 :func:`valuekit.metrics.touch_hours_by_month`, :func:`valuekit.attribution.rep_week_panel`, the first columns
 of :func:`valuekit.attribution.weekly_tickets`).
 
-Day arithmetic is done on day numbers (:meth:`epoch_days`), because every SQL dialect agrees on integers and
-not on date differences.
+Day arithmetic is done on day numbers (days since 1970-01-01, :meth:`epoch_days`), because every SQL dialect
+agrees on integers and not on date differences.
 
 A CSV folder is read through :func:`valuekit.loader.load_tables`, so a spreadsheet export gets the same
 validation and the same one-line errors as in the notebooks (encodings, date styles, keys, bounds), and the
@@ -215,37 +215,59 @@ def _calendar(day_numbers: ir.Table) -> ir.Table:
     return bounds.select(day=ibis.range(bounds.first, bounds.last + 1).unnest())
 
 
-def trailing_active_users(usage: ir.Table, window_days: int, module: str | None = None) -> ir.Table:
-    """Per calendar day (day number ``day``): users with an event in the `window_days` days ending that day.
+@ibis.udf.agg.builtin(name="bit_or")
+def _builtin_bit_or(value: int) -> int:
+    """Spark's own bit_or aggregate: Ibis 12 compiles its bit_or() for DuckDB, Trino, ClickHouse and BigQuery,
+    not for PySpark."""
 
-    Computed without a distinct count over a moving window (which Spark and others lack): each active day
-    of a user covers the days up to `window_days` - 1 later, stopping where the user's next active day takes
-    over, so a user's spans never overlap; counting the spans that cover a day is a running sum of +1 at each
-    span's start and -1 after its end.
+
+def _bit_or(column: ir.IntegerColumn) -> ir.IntegerScalar:
+    try:
+        backend = ibis.get_backend(column).name
+    except Exception:  # an unbound expression: compile it for any backend
+        backend = None
+    return _builtin_bit_or(column) if backend == "pyspark" else column.bit_or()
+
+
+def _week_days(events: ir.Table) -> ir.Table:
+    """Per user and block of seven days (day number // 7): the days of the block the user was active on
+    (``this``: bit k for the block's k-th day) and the days of the block before (``previous``).
+
+    A bitwise OR over the events does the distinct counting in one aggregation: no distinct user-days, no
+    distinct count over a moving window (which Spark and others lack), no sort per user.
     """
-    events = _module(usage, module)
-    user_days = events.select(user_id=events.user_id, day=_day(events.event_date)).distinct()
-    following = user_days.day.lead().over(group_by=user_days.user_id, order_by=user_days.day)
-    spans = user_days.mutate(end=ibis.least(user_days.day + (window_days - 1), following - 1))
-    starts = spans.select(day=spans.day, change=ibis.literal(1, "int64"))
-    stops = spans.select(day=spans.end + 1, change=ibis.literal(-1, "int64"))
-    changes = starts.union(stops).group_by("day").aggregate(change=lambda t: t.change.sum())
-    calendar = _calendar(user_days)
-    daily = calendar.left_join(changes, "day").select(
-        day=calendar.day, change=changes.change.fill_null(0))
-    return daily.select(day=daily.day, users=daily.change.sum().over(order_by=daily.day, rows=(None, 0)))
+    day = _day(events.event_date)
+    offset = day % WEEK_DAYS
+    bits = events.select(user_id=events.user_id, block=(day - offset) // WEEK_DAYS,
+                         bit=ibis.literal(1, "int64") << offset)
+    masks = bits.group_by(["user_id", "block"]).aggregate(mask=_bit_or(bits.bit))
+    zero = ibis.literal(0, "int64")
+    both = masks.select("user_id", "block", this=masks.mask, previous=zero).union(
+        masks.select("user_id", block=masks.block + 1, this=zero, previous=masks.mask))
+    # Each user and block is at most once on each side of the union: the maximum picks the mask.
+    return both.group_by(["user_id", "block"]).aggregate(this=both.this.max(), previous=both.previous.max())
 
 
 def active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
     """Per workday: DAU, trailing-7-day WAU and stickiness (DAU / WAU), as :func:`valuekit.metrics.active_users`.
 
-    Days with no event between the first and the last count, with DAU 0.
+    Days with no event between the first and the last count, with DAU 0. A user counts towards the WAU of the
+    block's k-th day if active on days 0..k of the block or on days k+1..6 of the block before.
     """
     events = _module(usage, module)
-    dau = events.group_by(day=_day(events.event_date)).aggregate(dau=events.user_id.nunique())
-    wau = trailing_active_users(usage, WEEK_DAYS, module)
-    joined = wau.left_join(dau, "day")
-    frame = joined.select(day=wau.day, dau=dau.dau.fill_null(0), wau=wau.users)
+    weeks = _week_days(events)
+    counts = {}
+    for k in range(WEEK_DAYS):
+        through = (1 << (k + 1)) - 1  # days 0..k of a block
+        earlier = (1 << WEEK_DAYS) - 1 - through  # days k+1..6 of the block before
+        counts[f"dau{k}"] = ((weeks.this >> k) & 1).sum()
+        counts[f"wau{k}"] = (((weeks.this & through) != 0) | ((weeks.previous & earlier) != 0)).cast("int64").sum()
+    blocks = weeks.group_by("block").aggregate(**counts)
+    daily = ibis.union(*(blocks.select(day=blocks.block * WEEK_DAYS + k, dau=blocks[f"dau{k}"], wau=blocks[f"wau{k}"])
+                         for k in range(WEEK_DAYS)))
+    calendar = _calendar(events.select(day=_day(events.event_date)))
+    joined = calendar.left_join(daily, "day")
+    frame = joined.select(day=calendar.day, dau=daily.dau.fill_null(0), wau=daily.wau.fill_null(0))
     frame = frame.filter((frame.day + EPOCH_WEEKDAY) % WEEK_DAYS < 5)
     return frame.select(
         event_date=_date(frame.day), dau=frame.dau, wau=frame.wau,
