@@ -141,14 +141,33 @@ def test_significant_digits_counts_what_precision_means():
     assert [significant_digits(n) for n in numbers] == [16, 2, 5, 2, 5]
 
 
-def test_business_case_uses_the_saas_notebooks_npv():
-    """The option value in the business case is the SaaS P&L's base-case NPV, to the nearest thousand."""
+def test_business_case_reads_the_saas_option_it_does_not_type():
+    """The business case's flexibility is the SaaS P&L's pilot-then-decide value, read from the results file the
+    SaaS notebook writes, at the same discount rate; no option value is typed into the business case."""
+    import json
+    import math
+
     part4 = ROOT / "book" / "part4"
-    saas_npv = float(glued_value(part4 / "saas-pnl.ipynb", "npv"))
-    parameters = nbformat.read(part4 / "business-case.ipynb", as_version=4).cells
-    source = next(cell.source for cell in parameters if "parameters" in cell.metadata.get("tags", []))
-    option = float(re.search(r"SAAS_OPTION_NPV_CNY = ([\d_]+)", source).group(1).replace("_", ""))
-    assert option == pytest.approx(saas_npv, abs=1_000)
+    case_cells = nbformat.read(part4 / "business-case.ipynb", as_version=4).cells
+    parameters = next(cell.source for cell in case_cells if "parameters" in cell.metadata.get("tags", []))
+    names = [target.id for node in ast.parse(parameters).body if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name)]
+    typed = [name for name in names if {"OPTION", "NPV", "PROBABILITY"} & set(name.split("_"))]
+    assert not typed, f"typed into the business case: {typed}"
+    results_name = re.search(r'SAAS_RESULTS = "([^"]+)"', parameters).group(1)
+    saas_cells = nbformat.read(part4 / "saas-pnl.ipynb", as_version=4).cells
+    saas_parameters = next(cell.source for cell in saas_cells if "parameters" in cell.metadata.get("tags", []))
+    assert f'RESULTS_FILE = "{results_name}"' in saas_parameters
+    results = json.loads((part4 / results_name).read_text())
+    saas_option = float(glued_value(part4 / "saas-pnl.ipynb", "option_value"))
+    assert results["option_value"] == pytest.approx(saas_option, rel=1e-5)
+    assert float(glued_value(part4 / "business-case.ipynb", "option_value")) == pytest.approx(saas_option, rel=1e-5)
+    # Pilot, then decide: E[max(NPV, 0)], discounted over the pilot's months, minus the pilot's cost.
+    delay = (1 + results["discount_rate"]) ** (-results["pilot_months"] / 12)
+    assert results["option_value"] == pytest.approx(
+        results["expected_positive_npv"] * delay - results["pilot_cost"], rel=1e-4)
+    assert results["expected_positive_npv"] >= max(results["npv_mean"], 0)
+    assert math.isclose(float(glued_value(part4 / "business-case.ipynb", "discount_rate")), results["discount_rate"])
 
 
 def test_own_data_page_lists_what_each_notebook_loads():
