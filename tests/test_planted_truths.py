@@ -159,6 +159,14 @@ def test_pm_answers_reveal_each_true_stage(company):
             assert above <= 2.2, pm_id
 
 
+def test_every_agreement_names_evidence_except_the_inconsistent_pms(company):
+    answers = company["pm_answers"]
+    named = answers["evidence"].fillna("").str.strip() != ""
+    agreed = answers["agreement"] >= 4
+    inconsistent = answers["pm_id"] == kestrel.INCONSISTENT_PM
+    assert (named == (agreed & ~inconsistent)).all()
+
+
 def test_pm_with_gaps_left_exactly_the_planted_items_unanswered(company):
     answered = company["pm_answers"].groupby("pm_id")["item_id"].apply(set)
     all_items = set(company["rubric_items"]["item_id"])

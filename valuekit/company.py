@@ -94,8 +94,8 @@ PRICE_BENCHMARKS = [
 
 DIMENSIONS = {
     "business_understanding": (
-        "I have documented, step by step, how the team I serve does its work today.",
-        "I know who my users are and what each role does in the system.",
+        "I can walk through, step by step, how the team I serve does its work today.",
+        "I can name my system's user roles and say what each one does in it.",
         "I can draw the end-to-end flow my system supports, including its exception branches.",
         "I join the business's regular reviews and know the targets it is measured on.",
         "I can explain how my users' KPIs are built and which steps of the process move them.",
@@ -104,8 +104,8 @@ DIMENSIONS = {
         "I predict which capabilities the business will need a year ahead, and I am usually right.",
     ),
     "rules_ownership": (
-        "I deliver requirements as the business specifies them, on the date agreed.",
-        "I keep a written record of every business rule the system implements.",
+        "I can deliver what the business specifies, on the date agreed.",
+        "I can point to a written record of every business rule the system implements.",
         "I rewrite incoming requests into rules and fields before they are built.",
         "Business users and I agree on acceptance criteria together.",
         "I propose changes to business rules, backed by analysis, and most are adopted.",
@@ -124,8 +124,8 @@ DIMENSIONS = {
         "Leadership decisions cite evidence produced by my system.",
     ),
     "collaboration": (
-        "I have a named contact in each business team my system serves.",
-        "Business users know how to reach me when something breaks.",
+        "I can name a contact in each business team my system serves.",
+        "I can be reached by business users when something breaks, and they know how.",
         "Operations, business and product plan work together on a fixed rhythm.",
         "Business users test new releases with me before launch.",
         "I bring problems and options to the business before it asks.",
@@ -134,8 +134,8 @@ DIMENSIONS = {
         "The business treats me as a co-owner of its operating results.",
     ),
     "system_maturity": (
-        "The process my system supports is written down as structured steps and fields.",
-        "Records in the system use agreed definitions of status, owner and category.",
+        "I can show the process my system supports as structured steps and fields.",
+        "I can show that records in the system use agreed definitions of status, owner and category.",
         "The core process runs online, end to end, in the system.",
         "Users update records in the system as they work, not afterwards.",
         "Data from the system drives routine decisions such as lead assignment or routing.",
@@ -143,6 +143,34 @@ DIMENSIONS = {
         "At least one decision is made automatically by a model or strategy, and monitored.",
         "The system's capabilities are reused by other systems or offered to outside customers.",
     ),
+}
+
+# How much each statement matters for the stage it belongs to (rubric_items.importance), in DIMENSIONS order:
+# 3 the behaviour the stage rests on, 2 expected, 1 helpful. Gaps are weighted by it.
+IMPORTANCE = {
+    "business_understanding": (3, 2, 3, 2, 3, 2, 2, 1),
+    "rules_ownership": (3, 2, 3, 2, 3, 2, 3, 1),
+    "data_metrics": (2, 3, 3, 2, 3, 2, 2, 3),
+    "collaboration": (2, 3, 3, 2, 3, 2, 1, 2),
+    "system_maturity": (3, 2, 3, 2, 2, 3, 2, 1),
+}
+
+# What a PM who agrees with a stage's statements points to (pm_answers.evidence), per dimension and stage.
+EVIDENCE = {
+    "business_understanding": ("process notes for the team I serve", "a flow diagram with its exception branches",
+                               "a KPI breakdown mapped to process steps",
+                               "a structure proposal for a new business line"),
+    "rules_ownership": ("the rule register and the delivery dates", "requests rewritten as rules, with agreed "
+                        "acceptance criteria", "rule-change proposals and which were adopted",
+                        "the cross-department rule-change process"),
+    "data_metrics": ("the release notes and a usage report", "the monthly metrics review and a before/after chart",
+                     "a staged-rollout comparison in the business's review deck",
+                     "an experiment readout cited in a leadership decision"),
+    "collaboration": ("the contact list and the support channel", "the joint planning calendar and test sign-offs",
+                      "option papers sent before the business asked", "requests from other departments to broker data"),
+    "system_maturity": ("the process spec and field definitions", "system logs of the process run end to end",
+                        "the routing rules and the manual task they replaced",
+                        "a monitored automated decision, or another system calling ours"),
 }
 
 # Planted stage (1 follow .. 4 lead) of each PM in each dimension, in DIMENSIONS order.
@@ -160,7 +188,8 @@ PM_TEAM = [
     ("PM11", "Hu Jing", 1.0, "service_desk", (1, 1, 2, 1, 1)),
     ("PM12", "Gao Peng", 2.0, "content", (2, 3, 2, 3, 2)),
 ]
-INCONSISTENT_PM = "PM07"  # agrees with lead-stage statements, disagrees with follow-stage ones
+INCONSISTENT_PM = "PM07"  # agrees with drive and lead statements, disagrees with follow and collaborate ones,
+# and names no evidence for any agreement
 PM_WITH_GAPS = "PM12"  # left four statements unanswered
 UNANSWERED_ITEMS = ("I05", "I14", "I27", "I38")
 
@@ -524,8 +553,8 @@ def _rubric_items() -> pd.DataFrame:
     for dimension, statements in DIMENSIONS.items():
         for position, statement in enumerate(statements):
             stage_level = position // 2 + 1
-            rows.append((dimension, STAGES[stage_level - 1], stage_level, statement))
-    items = pd.DataFrame(rows, columns=["dimension", "stage", "stage_level", "statement"])
+            rows.append((dimension, STAGES[stage_level - 1], stage_level, IMPORTANCE[dimension][position], statement))
+    items = pd.DataFrame(rows, columns=["dimension", "stage", "stage_level", "importance", "statement"])
     items.insert(0, "item_id", [f"I{i:02d}" for i in range(1, len(items) + 1)])
     return items
 
@@ -542,8 +571,10 @@ def _pm_answers(rng: np.random.Generator, items: pd.DataFrame) -> pd.DataFrame:
             if pm_id == INCONSISTENT_PM:
                 agrees = item.stage_level >= 3
             answer = rng.choice([4, 5]) if agrees else rng.choice([1, 2, 3], p=[0.45, 0.4, 0.15])
-            rows.append((pm_id, item.item_id, int(answer)))
-    return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement"])
+            # No random draw here: the evidence is a fixed text, so the answers themselves never change with it.
+            evidence = EVIDENCE[item.dimension][item.stage_level - 1] if agrees and pm_id != INCONSISTENT_PM else ""
+            rows.append((pm_id, item.item_id, int(answer), evidence))
+    return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement", "evidence"])
 
 
 def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataFrame]:

@@ -51,9 +51,10 @@ PLANTED_TRUTH_LINES = [
     ("PM self-assessment",
      "Each PM has a true stage per dimension (1 follow … 4 lead): they agree (4 or 5) with statements at or below it "
      "and disagree (1 to 3, mostly 1 or 2) with those above. "
-     f"{company.INCONSISTENT_PM} answers inconsistently (agrees with drive and lead statements, disagrees with "
-     f"follow and collaborate ones); {company.PM_WITH_GAPS} left {len(company.UNANSWERED_ITEMS)} statements "
-     f"unanswered ({', '.join(company.UNANSWERED_ITEMS)})."),
+     "Every agreement names its evidence (`pm_answers.evidence`), except "
+     f"{company.INCONSISTENT_PM}'s: that PM answers inconsistently (agrees with drive and lead statements, disagrees "
+     f"with follow and collaborate ones) and names no evidence at all; {company.PM_WITH_GAPS} left "
+     f"{len(company.UNANSWERED_ITEMS)} statements unanswered ({', '.join(company.UNANSWERED_ITEMS)})."),
 ]
 
 
