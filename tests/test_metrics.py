@@ -118,3 +118,11 @@ def test_prep_time_saving_on_known_input_and_without_automation():
     assert saving["staff hours saved per month"] == pytest.approx(1.5 * (60 - 6) / 60)
     manual_only = metrics.prep_time_saving(pushes[pushes["mode"] == "manual"])
     assert manual_only["pushes per month"] == 0.0
+
+
+def test_approval_automation_date_is_the_first_request_with_fewer_approvers():
+    approvals = pd.DataFrame({
+        "submitted_at": pd.to_datetime(["2024-01-03", "2024-02-05 09:00", "2024-02-01", "2024-02-06"]),
+        "approvers_required": [3, 1, 3, 1],
+    })
+    assert metrics.approval_automation_date(approvals) == pd.Timestamp("2024-02-05 09:00")
