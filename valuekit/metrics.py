@@ -11,7 +11,11 @@ import pandas as pd
 
 from .vocabulary import ATTRIBUTION_STRENGTHS, METRIC_TYPES
 
-HOURS_PER_FTE_MONTH = 40 * 50 / 12  # 40 h a week, 50 working weeks a year: about 167 h a month
+# A full-time month by the Chinese payroll convention (月计薪天数): 21.75 paid days of 8 hours, 174 hours. The
+# book uses it for every FTE figure; pass `hours_per_fte_month` to `fte` for another convention.
+WORKDAYS_PER_MONTH = 21.75
+HOURS_PER_WORKDAY = 8
+HOURS_PER_FTE_MONTH = WORKDAYS_PER_MONTH * HOURS_PER_WORKDAY
 
 
 def cycle_hours(approvals: pd.DataFrame) -> pd.Series:
