@@ -219,3 +219,15 @@ def test_saas_cac_and_churn_cost_money():
 def test_saas_sales_pace_by_year():
     table = finance.saas_pnl(saas_case(new_customers_per_month=(1, 3), monthly_churn=0.0), 30)
     assert table.loc[2:13, "new_customers"].eq(1).all() and table.loc[14:, "new_customers"].eq(3).all()
+
+
+def test_savings_ramp_up_after_go_live():
+    # Two build months, then a 1,000 saving ramping over 4 months, less a 100 running cost paid in full:
+    # 250 - 100, 500 - 100, 750 - 100, then 1,000 - 100.
+    flows = finance.savings_cash_flows([300, 300], 1_000, 8, ramp_months=4, run_cost_per_month=100)
+    assert flows.tolist() == [-300, -300, 150, 400, 650, 900, 900, 900]
+    assert finance.payback_month(flows) == 4  # cumulative -600, -450, -50, 600
+    # Without a ramp the old behaviour: the net saving from the first live month.
+    assert finance.savings_cash_flows([300], 200, 3).tolist() == [-300, 200, 200]
+    # The ramp delays payback: booking 100% from month one would have said month 3.
+    assert finance.payback_month(finance.savings_cash_flows([300, 300], 900, 8)) == 3

@@ -58,16 +58,21 @@ def payback_month(monthly_flows) -> int | None:
     return int(later[0]) if later.size else None
 
 
-def savings_cash_flows(build_costs, monthly_net_saving: float, horizon_months: int):
-    """Monthly flows of an automation: build costs as they are spent, then the net saving every month after.
+def savings_cash_flows(build_costs, monthly_net_saving: float, horizon_months: int, ramp_months: float = 0,
+                       run_cost_per_month: float = 0.0):
+    """Monthly flows of an automation: build costs as they are spent, then the saving every month after.
 
     `build_costs` lists the build spending month by month (month 0 first); the automation goes live the
-    month after the last build month. The result has `horizon_months` entries.
+    month after the last build month. The result has `horizon_months` entries. With `ramp_months`, the saving
+    (gross of the running cost) ramps up linearly after go-live, as people adopt the change
+    (:func:`adoption_ramp`); the running cost, `run_cost_per_month`, is paid in full from go-live.
     """
     build = [-float(cost) for cost in build_costs]
     if len(build) > horizon_months:
         raise ValueError("the horizon must cover the build months")
-    return np.array(build + [float(monthly_net_saving)] * (horizon_months - len(build)))
+    ramp = adoption_ramp(horizon_months, len(build), ramp_months)[len(build):]
+    live = float(monthly_net_saving) * ramp - float(run_cost_per_month)
+    return np.concatenate([np.array(build, dtype=float), live])
 
 
 def customers_by_month(year_end_customers, horizon_months: int) -> np.ndarray:
@@ -276,24 +281,27 @@ def saas_pnl(case: SaasCase, horizon_months: int) -> pd.DataFrame:
     pace = np.asarray(case.new_customers_per_month, dtype=float)
     new = np.where(since_launch >= 0, pace[np.minimum(np.maximum(since_launch, 0) // 12, len(pace) - 1)], 0.0)
     customers = np.zeros(horizon_months)
+    previous = 0.0
     for m in range(horizon_months):
-        previous = customers[m - 1] if m else 0.0
-        customers[m] = previous * (1 - case.monthly_churn) + new[m]
+        previous = customers[m] = previous * (1 - case.monthly_churn) + new[m]
     seats = customers * case.seats_per_customer
     billings = seats * case.price_per_seat
-    table = pd.DataFrame({"new_customers": new, "customers": customers, "seats": seats, "billings": billings})
-    table["vat"] = billings * case.vat_rate / (1 + case.vat_rate)
-    table["revenue"] = billings - table["vat"]
-    table["payment_fees"] = billings * case.payment_fee_rate
-    table["cac"] = new * case.cac_per_customer
-    table["rnd"] = np.where(since_launch < 0, case.rnd / case.build_months, 0.0)
-    table["compliance"] = np.where(since_launch == -1, case.compliance_one_off, 0.0) + np.where(
-        (since_launch > 0) & (since_launch % 12 == 0), case.compliance_per_year, 0.0)
+    vat = billings * case.vat_rate / (1 + case.vat_rate)
     live = since_launch >= 0
-    table["maintenance"] = np.where(live, case.maintenance_base + case.maintenance_per_customer * customers, 0.0)
-    table["support"] = customers * case.support_per_customer
-    table["infrastructure"] = seats * case.infrastructure_per_seat
-    costs = ["payment_fees", "cac", "rnd", "compliance", "maintenance", "support", "infrastructure"]
-    table["cash_flow"] = table["revenue"] - table[costs].sum(axis=1)
-    table.index.name = "month"
-    return table
+    table = {
+        "new_customers": new, "customers": customers, "seats": seats, "billings": billings, "vat": vat,
+        "revenue": billings - vat,
+        "payment_fees": billings * case.payment_fee_rate,
+        "cac": new * case.cac_per_customer,
+        "rnd": np.where(live, 0.0, case.rnd / case.build_months),
+        "compliance": np.where(since_launch == -1, case.compliance_one_off, 0.0)
+        + np.where((since_launch > 0) & (since_launch % 12 == 0), case.compliance_per_year, 0.0),
+        "maintenance": np.where(live, case.maintenance_base + case.maintenance_per_customer * customers, 0.0),
+        "support": customers * case.support_per_customer,
+        "infrastructure": seats * case.infrastructure_per_seat,
+    }
+    costs = ("payment_fees", "cac", "rnd", "compliance", "maintenance", "support", "infrastructure")
+    table["cash_flow"] = table["revenue"] - sum(table[c] for c in costs)
+    frame = pd.DataFrame(table)
+    frame.index.name = "month"
+    return frame
