@@ -229,5 +229,5 @@ def test_savings_ramp_up_after_go_live():
     assert finance.payback_month(flows) == 4  # cumulative -600, -450, -50, 600
     # Without a ramp the old behaviour: the net saving from the first live month.
     assert finance.savings_cash_flows([300], 200, 3).tolist() == [-300, 200, 200]
-    # The ramp delays payback: booking 100% from month one would have said month 3.
-    assert finance.payback_month(finance.savings_cash_flows([300, 300], 900, 8)) == 3
+    # The ramp delays payback: booking 100% from month one would have said month 2.
+    assert finance.payback_month(finance.savings_cash_flows([300, 300], 900, 8)) == 2
