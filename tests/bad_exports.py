@@ -139,8 +139,7 @@ def with_bounds_argument(folder: Path, table: str) -> dict:
 
 
 def as_answers(folder: Path, table: str) -> dict:
-    spec = {**ANSWERS_FILE, "atLeastOneValue": ["agreement"]}
-    return {table: load_csv(folder / "answers.csv", spec)}
+    return {table: load_csv(folder / "answers.csv", ANSWERS_FILE)}
 
 
 ACCEPTED_DATES = "write dates as YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日"

@@ -225,8 +225,9 @@ def test_template_and_example_match_the_rubric(rubric):
         expected = rubric[["item_id", "dimension", "stage", "importance", "statement"]].astype(str)
         pd.testing.assert_frame_equal(shipped[expected.columns], expected.reset_index(drop=True), check_dtype=False)
         assert shipped.columns[-2:].tolist() == ["agreement", "evidence"]
-    template = load_answers(PART2 / "self-assessment-template.csv", rubric, "blank")
-    assert template.empty
+    # The template is there to be filled in: loaded blank, it gets the one line saying so, not an empty score.
+    with pytest.raises(DataError, match=r", row 2, column 'agreement': every row leaves 'agreement' blank"):
+        load_answers(PART2 / "self-assessment-template.csv", rubric, "blank")
     example = load_answers(PART2 / "self-assessment-example.csv", rubric, "me")
     assert example.columns.tolist() == ["respondent", "item_id", "agreement", "evidence"]
     assert example.loc[example["item_id"] == "I01", "evidence"].item() == "process notes for the team I serve"

@@ -53,6 +53,7 @@ ANSWERS_FILE = {
          "constraints": {"required": False}},
     ],
     "primaryKey": ["item_id"],
+    "atLeastOneValue": ["agreement"],  # a blank answers file gets its one line, not an empty score
 }
 
 
