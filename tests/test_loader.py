@@ -220,3 +220,81 @@ def test_rows_keep_their_spreadsheet_numbers_after_a_blank_line(data_copy):
     lines[4] = lines[4].replace(",", ",-", 1)
     path.write_text("\n".join(lines))
     assert load_error(data_copy, ["wages"]).startswith(f"{path}, row 5, column 'loaded_hourly_cost_cny'")
+
+
+def test_parquet_in_place_of_csv(data_copy):
+    leads = load_tables(DATA_DIR, ["leads"])["leads"]
+    (data_copy / "leads.csv").unlink()
+    leads.to_parquet(data_copy / "leads.parquet", index=False)
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["leads"])["leads"], leads)
+
+
+def test_parquet_with_text_columns_is_read_as_csv_cells(data_copy):
+    text = pd.read_csv(data_copy / "approvals.csv", dtype=str, keep_default_na=False)
+    (data_copy / "approvals.csv").unlink()
+    text.to_parquet(data_copy / "approvals.parquet", index=False)
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["approvals"])["approvals"],
+                                  load_tables(DATA_DIR, ["approvals"])["approvals"])
+
+
+def test_parquet_column_of_the_wrong_type(data_copy):
+    events = load_tables(DATA_DIR, ["usage_events"])["usage_events"]
+    path = data_copy / "usage_events.parquet"
+    (data_copy / "usage_events.csv").unlink()
+    events.astype({"events": "float64"}).to_parquet(path, index=False)
+    assert load_error(data_copy, ["usage_events"]) == (
+        f"{path}, row 1, column 'events': the column holds double values but the contract's type is integer; "
+        "write it as integers, or as text")
+
+
+def test_parquet_values_are_checked_like_csv_cells(data_copy):
+    wages = load_tables(DATA_DIR, ["wages"])["wages"]
+    wages.loc[2, "loaded_hourly_cost_cny"] = -5.0
+    path = data_copy / "wages.parquet"
+    (data_copy / "wages.csv").unlink()
+    wages.to_parquet(path, index=False)
+    assert load_error(data_copy, ["wages"]) == (
+        f"{path}, row 4, column 'loaded_hourly_cost_cny': value '-5.0' is below the minimum 0")
+
+
+def test_csv_and_parquet_of_one_table_are_refused(data_copy):
+    load_tables(DATA_DIR, ["wages"])["wages"].to_parquet(data_copy / "wages.parquet", index=False)
+    assert load_error(data_copy, ["wages"]) == (
+        f"{data_copy / 'wages.parquet'}: the folder holds both wages.csv and wages.parquet; keep one of the two")
+
+
+def test_the_lowest_bad_row_of_a_file_is_named_whatever_the_check(data_copy):
+    path = data_copy / "approvals.csv"
+    lines = path.read_text().split("\n")
+    cells = lines[4].split(",")
+    cells[2] = "lots"  # row 5: not a number
+    lines[4] = ",".join(cells)
+    cells = lines[2].split(",")
+    cells[4] = "2020-01-01T00:00:00"  # row 3: completed before it was submitted
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines))
+    assert load_error(data_copy, ["approvals"]).startswith(f"{path}, row 3, column 'completed_at': value "
+                                                           "'2020-01-01T00:00:00' is before submitted_at")
+
+
+def test_a_large_plain_file_names_the_row_after_blank_and_bare_rows(data_copy):
+    path = data_copy / "leads.csv"
+    header, *rows = path.read_text().rstrip("\n").split("\n")
+    many = [f"X{number:07d}," + row.split(",", 1)[1] for number, row in enumerate(rows * 4)]
+    many.insert(1000, "")
+    many.insert(2000, ",,,,,")
+    bad = 150_000
+    cells = many[bad].split(",")
+    cells[2] = "31.12.2023"
+    many[bad] = ",".join(cells)
+    path.write_text("\n".join([header, *many]) + "\n")
+    assert load_error(data_copy, ["leads"]) == (
+        f"{path}, row {bad + 2}, column 'created_on': value '31.12.2023' is not a date; "
+        "write dates as YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日")
+
+
+def test_quoted_cells_load_like_plain_ones(data_copy):
+    path = data_copy / "leads.csv"
+    lines = path.read_text().rstrip("\n").split("\n")
+    path.write_text("\n".join(",".join(f'"{cell}"' for cell in line.split(",")) for line in lines) + "\n")
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["leads"])["leads"], load_tables(DATA_DIR, ["leads"])["leads"])

@@ -199,7 +199,8 @@ def _as_text(values: pa.Array) -> pa.Array:
     elif pa.types.is_boolean(kind_of):
         text = pc.if_else(values, "true", "false")
     elif pa.types.is_timestamp(kind_of):
-        text = pc.strftime(values, format="%Y-%m-%dT%H:%M:%S")
+        # Arrow writes seconds with their fraction; a whole second reads as a CSV timestamp does.
+        text = pc.replace_substring_regex(pc.strftime(values, format="%Y-%m-%dT%H:%M:%S"), r"\.0+$", "")
     elif pa.types.is_date(kind_of):
         text = pc.strftime(values, format="%Y-%m-%d")
     elif pa.types.is_floating(kind_of):
