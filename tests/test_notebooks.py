@@ -159,9 +159,9 @@ def test_business_case_reads_the_saas_option_it_does_not_type():
     saas_parameters = next(cell.source for cell in saas_cells if "parameters" in cell.metadata.get("tags", []))
     assert f'RESULTS_FILE = "{results_name}"' in saas_parameters
     results = json.loads((part4 / results_name).read_text())
-    saas_option = float(glued_value(part4 / "saas-pnl.ipynb", "option_value"))
-    assert results["option_value"] == pytest.approx(saas_option, rel=1e-5)
-    assert float(glued_value(part4 / "business-case.ipynb", "option_value")) == pytest.approx(saas_option, rel=1e-5)
+    saas_option = float(glued_value(part4 / "saas-pnl.ipynb", "option_value"))  # glued to the thousand CNY
+    assert results["option_value"] == pytest.approx(saas_option, abs=500)
+    assert float(glued_value(part4 / "business-case.ipynb", "option_value")) == saas_option
     # Pilot, then decide: E[max(NPV, 0)], discounted over the pilot's months, minus the pilot's cost.
     delay = (1 + results["discount_rate"]) ** (-results["pilot_months"] / 12)
     assert results["option_value"] == pytest.approx(
