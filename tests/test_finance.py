@@ -69,35 +69,6 @@ def test_savings_cash_flows_break_even():
         finance.savings_cash_flows([1, 2, 3], 10, 2)
 
 
-def test_customer_ramp():
-    ramp = finance.customers_by_month([12, 24], 24)
-    assert ramp[0] == 1 and ramp[11] == 12 and ramp[12] == 13 and ramp[23] == 24
-    assert finance.customers_by_month([12], 15)[-1] == 12  # flat after the last year given
-
-
-def saas(customers):
-    return finance.saas_cash_flows(price_per_seat=50, seats_per_customer=10, customers=customers, one_off_rnd=1_000,
-                                   maintenance_per_month=100, support_per_customer_month=20,
-                                   infrastructure_per_seat_month=5)
-
-
-def test_saas_cash_flows_by_hand():
-    table = saas([0, 2, 2])
-    # month 1: revenue 2 x 10 x 50 = 1,000; costs 100 + 2 x 20 + 20 x 5 = 240
-    assert table.loc[1, "revenue"] == 1_000
-    assert table.loc[1, "cash_flow"] == 760
-    assert table.loc[0, "cash_flow"] == -1_100
-    assert finance.payback_month(table["cash_flow"]) == 2
-
-
-def test_saas_with_zero_customers_never_pays_back():
-    table = saas([0] * 36)
-    assert (table["revenue"] == 0).all()
-    assert finance.payback_month(table["cash_flow"]) is None
-    assert math.isnan(finance.irr_annual(table["cash_flow"]))
-    assert finance.npv(0.0, table["cash_flow"]) == -(1_000 + 36 * 100)
-
-
 # --- TEI mechanics ---------------------------------------------------------------------------------------------
 
 def test_adoption_ramp_by_hand():

@@ -36,6 +36,8 @@ def irr_annual(monthly_flows) -> float:
     """Internal rate of return of monthly flows, as an annual rate; NaN when none exists.
 
     An IRR exists only if the flows change sign; flows that are all costs (or all zero) have none.
+    Kept for checks; report NPV and payback first, and :func:`mirr_annual` if a rate is wanted: the IRR assumes
+    every inflow earns the IRR itself, which makes a small early outlay look like a three-digit return.
     """
     flows = np.asarray(monthly_flows, dtype=float)
     if flows.size < 2 or not (flows.min() < 0 < flows.max()):
@@ -73,38 +75,6 @@ def savings_cash_flows(build_costs, monthly_net_saving: float, horizon_months: i
     ramp = adoption_ramp(horizon_months, len(build), ramp_months)[len(build):]
     live = float(monthly_net_saving) * ramp - float(run_cost_per_month)
     return np.concatenate([np.array(build, dtype=float), live])
-
-
-def customers_by_month(year_end_customers, horizon_months: int) -> np.ndarray:
-    """Customers in each month, rising linearly within each year to that year's year-end count."""
-    targets = [0.0, *map(float, year_end_customers)]
-    months = np.arange(horizon_months)
-    year = np.minimum(months // 12, len(targets) - 2)
-    within = (months - year * 12 + 1) / 12
-    start, end = np.take(targets, year), np.take(targets, year + 1)
-    return np.round(start + (end - start) * np.minimum(within, 1.0))
-
-
-def saas_cash_flows(price_per_seat: float, seats_per_customer: float, customers, one_off_rnd: float,
-                    maintenance_per_month: float, support_per_customer_month: float,
-                    infrastructure_per_seat_month: float):
-    """Monthly P&L of offering an internal system as SaaS, as a table.
-
-    revenue = customers x seats x price; costs = maintenance + support per customer + infrastructure per
-    seat, plus the one-off R&D (multi-tenancy, billing, security) in month 0.
-    """
-    customers = np.asarray(customers, dtype=float)
-    seats = customers * seats_per_customer
-    table = pd.DataFrame({"customers": customers, "seats": seats})
-    table["revenue"] = seats * price_per_seat
-    table["rnd"] = 0.0
-    table.loc[0, "rnd"] = one_off_rnd
-    table["maintenance"] = maintenance_per_month
-    table["support"] = customers * support_per_customer_month
-    table["infrastructure"] = seats * infrastructure_per_seat_month
-    table["cash_flow"] = table["revenue"] - table[["rnd", "maintenance", "support", "infrastructure"]].sum(axis=1)
-    table.index.name = "month"
-    return table
 
 
 # --- TEI mechanics: ramp, recapture, sunk costs, MIRR ------------------------------------------------------
