@@ -22,7 +22,7 @@ export CHROMIUM
 # one target pass the others.
 export PYTHONWARNINGS := default
 
-.PHONY: book test test-spark unit lint install data notebooks report screenshots bench bench-warehouse simulate serve clean
+.PHONY: book test test-spark unit lint install data notebooks report screenshots bench bench-warehouse bench-scale simulate serve clean
 
 # Reinstall only when the pins change.
 $(INSTALLED): requirements.txt pyproject.toml
@@ -94,6 +94,10 @@ bench: $(INSTALLED) $(CHROMIUM)
 # The metric layer's usage metrics over 100 M synthetic events on DuckDB, and DuckDB against pandas on 10 M.
 bench-warehouse: $(INSTALLED)
 	nice -n 10 $(BIN)/python benchmarks/warehouse.py
+
+# Validating and loading a leads table of 1 M and 10 M rows, CSV and Parquet: times, peak memory, the target.
+bench-scale: $(INSTALLED)
+	$(BIN)/python benchmarks/scale.py
 
 serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000
