@@ -298,3 +298,17 @@ def test_quoted_cells_load_like_plain_ones(data_copy):
     lines = path.read_text().rstrip("\n").split("\n")
     path.write_text("\n".join(",".join(f'"{cell}"' for cell in line.split(",")) for line in lines) + "\n")
     pd.testing.assert_frame_equal(load_tables(data_copy, ["leads"])["leads"], load_tables(DATA_DIR, ["leads"])["leads"])
+
+
+def test_blank_cells_of_an_optional_unique_column_are_not_duplicates(tmp_path):
+    from valuekit.loader import load_csv
+
+    spec = {"fields": [{"name": "id", "type": "string", "constraints": {"required": True}},
+                       {"name": "code", "type": "string", "constraints": {"required": False, "unique": True}}],
+            "primaryKey": ["id"]}
+    path = tmp_path / "codes.csv"
+    path.write_text("id,code\na,\nb,X\nc,\nd,X\n")
+    with pytest.raises(DataError) as caught:
+        load_csv(path, spec)
+    assert str(caught.value) == (f"{path}, row 5, column 'code': duplicate key: code 'X' is also in row 3; remove one "
+                                 "of the two rows")

@@ -997,7 +997,11 @@ def _validate(source: _Source, sources: dict[str, _Source], bounds: Bounds) -> d
     for index, spec_field in enumerate(fields):
         if spec_field["constraints"].get("unique"):
             name = spec_field["name"]
-            duplicate = _first_duplicate(_key_codes(source, [name], typed))
+            key = _key_codes(source, [name], typed)
+            blank = source.columns[name].rows(typed[name].empty)
+            if blank.any():  # empty cells are not values: they never repeat one
+                key = np.where(blank, -1 - np.arange(len(key)), key)
+            duplicate = _first_duplicate(key)
             if duplicate is not None:
                 position, earlier = duplicate
                 note(position, (1, index), lambda name=name, position=position, earlier=earlier: (
