@@ -15,7 +15,7 @@ from valuekit.generate import write_company
 from .helpers import spreadsheet_export
 
 REPORT_TABLES = ["sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps",
-                 "push_campaigns", "wages"]
+                 "push_campaigns", "wages", "project_costs"]
 KEPT_TEAMS = ["T2", "T4", "T6"]  # two rollout cohorts and the never-treated team
 SHIFT = pd.Timedelta(weeks=104)  # whole weeks keep every date on the same weekday
 
@@ -32,12 +32,14 @@ def write_smaller_company(folder: Path, scratch: Path) -> Path:
     steps = tables["approval_steps"][tables["approval_steps"]["request_id"].isin(approvals["request_id"])]
     pushes = tables["push_campaigns"].iloc[::3]
     smaller = {"sales_teams": teams, "sales_reps": reps, "leads": leads, "usage_events": usage,
-               "approvals": approvals, "approval_steps": steps, "push_campaigns": pushes, "wages": tables["wages"]}
+               "approvals": approvals, "approval_steps": steps, "push_campaigns": pushes, "wages": tables["wages"],
+               "project_costs": tables["project_costs"]}
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in smaller.items():
         frame = frame.copy()
         for column in frame.select_dtypes("datetime").columns:
-            frame[column] = frame[column] + SHIFT
+            # Cost months stay first days of months: two calendar years, not 104 weeks.
+            frame[column] = frame[column] + (pd.DateOffset(years=2) if name == "project_costs" else SHIFT)
         if name == "approvals":  # seconds are dropped by the export format; keep the data consistent with it
             for column in ("submitted_at", "completed_at"):
                 frame[column] = frame[column].dt.floor("min")
