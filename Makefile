@@ -8,7 +8,7 @@ BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
 NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 JB_STRICT := $(BIN)/jupyter-book build . -n -W --keep-going
-# Two workers on two cores; each keeps one BLAS thread (valuekit.notebooks sets the same for its kernels).
+# Two workers on two cores; each keeps one BLAS thread (valuekit.book.notebooks sets the same for its kernels).
 WORKERS ?= 2
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
@@ -34,7 +34,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 install: $(INSTALLED)
 
 book: $(INSTALLED)
-	$(BIN)/python -m valuekit.notebooks --fill-cache --jobs $(WORKERS)
+	$(BIN)/python -m valuekit.book.notebooks --fill-cache --jobs $(WORKERS)
 	$(JB_STRICT)
 	@echo "Book built: open $(CURDIR)/_build/html/index.html (or: make serve)"
 
@@ -51,7 +51,7 @@ unit: $(INSTALLED)
 	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not notebook and not second_company and not slow and not spark" -q
 
 # nbval executes every notebook once and checks its stored outputs; the build then renders those
-# checked outputs without executing them again (BOOK_EXECUTION=off, see valuekit/sphinx_inputs.py).
+# checked outputs without executing them again (BOOK_EXECUTION=off, see valuekit/book/sphinx_inputs.py).
 test: $(INSTALLED) $(CHROMIUM) lint
 	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not spark" --nbval $(NOTEBOOKS)
 	BOOK_EXECUTION=off $(JB_STRICT)
@@ -69,7 +69,7 @@ data: $(INSTALLED)
 
 # Re-execute every notebook in place (two at a time), storing fresh outputs for nbval.
 notebooks: $(INSTALLED)
-	$(BIN)/python -m valuekit.notebooks --jobs $(WORKERS) $(NOTEBOOKS)
+	$(BIN)/python -m valuekit.book.notebooks --jobs $(WORKERS) $(NOTEBOOKS)
 
 # The one-page value report as standalone HTML: make report DATA=path/to/folder [NAME="CRM team"]
 DATA ?= data

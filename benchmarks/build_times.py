@@ -45,7 +45,7 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
 def notebook_seconds(book: Path) -> dict[str, float]:
     """Each notebook executed alone, with the kernel settings the runner uses."""
     sys.path.insert(0, str(book))
-    from valuekit.notebooks import KERNEL_ENV, book_notebooks, execute_notebook
+    from valuekit.book.notebooks import KERNEL_ENV, book_notebooks, execute_notebook
 
     os.environ.update(KERNEL_ENV)
     seconds = {}

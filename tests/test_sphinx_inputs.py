@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from valuekit.sphinx_inputs import InputsWatcher, inputs_fingerprint
+from valuekit.book.sphinx_inputs import InputsWatcher, inputs_fingerprint
 
 PATTERNS = ["data/*", "valuekit/*.py"]
 

@@ -6,7 +6,7 @@ fingerprints the files listed in the ``watched_inputs`` config value (globs
 relative to the book's root) and keeps two stamps: one beside the cache (the
 inputs its outputs were executed with) and one for the pages Sphinx has read.
 A cache filled for other inputs is emptied, and pages read with other inputs
-are all re-read, so no stale output survives. ``python -m valuekit.notebooks
+are all re-read, so no stale output survives. ``python -m valuekit.book.notebooks
 fill-cache`` empties the cache by the same rule before it fills it.
 
 The environment variable ``BOOK_EXECUTION=off`` builds from the outputs stored in

@@ -1,8 +1,8 @@
 """Execute the book's notebooks, each once, two at a time: in place (for nbval) or into the build's cache.
 
-``python -m valuekit.notebooks [NOTEBOOK...]`` (``make notebooks``) re-executes notebooks in place (all of
+``python -m valuekit.book.notebooks [NOTEBOOK...]`` (``make notebooks``) re-executes notebooks in place (all of
 the book's by default), so their stored outputs match a clean top-to-bottom run; timing metadata is not
-recorded, so reruns leave the files unchanged. ``python -m valuekit.notebooks --fill-cache`` (run by
+recorded, so reruns leave the files unchanged. ``python -m valuekit.book.notebooks --fill-cache`` (run by
 ``make book``) executes every
 notebook of the book that jupyter-cache does not hold yet, so the Sphinx build that follows finds them
 all cached instead of executing them one after another.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
 TIMES = BUILD / ".notebook-seconds.json"  # last run time of each notebook: slowest first next time
