@@ -102,14 +102,14 @@ def register_parquet(con: ibis.BaseBackend, folder: str | Path, names: Iterable[
 
 
 def connect_duckdb(data_dir: str | Path | None = None, names: Iterable[str] = LAYER_TABLES,
-                   threads: int | None = None) -> ibis.BaseBackend:
+                   threads: int | None = None, **config) -> ibis.BaseBackend:
     """An in-process DuckDB connection holding the contract's tables from `data_dir`.
 
     A folder with ``<table>.parquet`` for every table is read by DuckDB directly; otherwise the CSV files
     are validated and loaded by the loader, as the notebooks read them. Without `data_dir`, an empty
-    connection (for tables you create yourself).
+    connection (for tables you create yourself). `config` goes to DuckDB (e.g. ``memory_limit="8GB"``).
     """
-    con = ibis.duckdb.connect(**({"threads": threads} if threads else {}))
+    con = ibis.duckdb.connect(**({"threads": threads} if threads else {}), **config)
     if data_dir is None:
         return con
     names = list(names)
@@ -278,8 +278,10 @@ def active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
 def monthly_active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
     """Per calendar month: users with at least one event (MAU)."""
     events = _module(usage, module)
-    return events.group_by(month=events.event_date.truncate("M")).aggregate(
-        mau=events.user_id.nunique()).order_by("month")
+    # Users per month and user first, then a count: a parallel aggregation, where a distinct count per month
+    # would hash every user of a month in one place.
+    monthly = events.select(month=events.event_date.truncate("M"), user_id=events.user_id).distinct()
+    return monthly.group_by("month").aggregate(mau=monthly.count()).order_by("month")
 
 
 def weekly_adoption(usage: ir.Table, reps: ir.Table, teams: ir.Table, module: str) -> ir.Table:
@@ -291,8 +293,8 @@ def weekly_adoption(usage: ir.Table, reps: ir.Table, teams: ir.Table, module: st
             .join(teams, "team_id")
             .select("team_id", "user_id", days=_day(events.event_date) - _day(teams.crm_rollout_date)))
     used = used.filter(used.days >= 0)
-    weekly = used.group_by(team_id=used.team_id, week=used.days // WEEK_DAYS).aggregate(
-        active_reps=used.user_id.nunique())
+    reps_weeks = used.select(team_id=used.team_id, week=used.days // WEEK_DAYS, user_id=used.user_id).distinct()
+    weekly = reps_weeks.group_by(["team_id", "week"]).aggregate(active_reps=reps_weeks.count())
     shares = weekly.join(team_size, "team_id")
     return shares.select(
         "team_id", "week", "active_reps",
@@ -302,8 +304,9 @@ def weekly_adoption(usage: ir.Table, reps: ir.Table, teams: ir.Table, module: st
 
 def module_use(usage: ir.Table) -> ir.Table:
     """Per module: active user-days, users, events, events per active day and share of all events."""
-    by_module = usage.group_by("module").aggregate(
-        active_user_days=usage.count(), users=usage.user_id.nunique(), events=usage.events.sum())
+    per_user = usage.group_by(["module", "user_id"]).aggregate(days=usage.count(), events=usage.events.sum())
+    by_module = per_user.group_by("module").aggregate(
+        active_user_days=per_user.days.sum(), users=per_user.count(), events=per_user.events.sum())
     return by_module.mutate(
         events_per_active_day=by_module.events.cast("float64") / by_module.active_user_days.cast("float64"),
         share_of_events=by_module.events.cast("float64") / by_module.events.sum().cast("float64"),

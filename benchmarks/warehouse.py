@@ -1,0 +1,191 @@
+"""Benchmark the metric layer: usage metrics over 100 M synthetic usage events on DuckDB, and DuckDB against
+the pandas path (valuekit.metrics and the usage notebook's pandas) on the same 10 M events.
+
+    python benchmarks/warehouse.py [--events 100000000] [--compare 10000000] [--threads 2]
+
+The events are generated inside DuckDB (a row sequence, then Ibis expressions), never in pandas: a synthetic
+company of 100,000 reps in 200 teams (180 with a staged rollout, 20 never) over 522 workdays, one row per
+rep, workday and module used, unique as the contract's primary key requires. Each case runs in its own
+process, so its peak memory (resident set) is its own. The usage metrics are the layer's DAU/WAU/stickiness
+(all modules and lead scoring), MAU, adoption by rollout cohort and module use; generating the events is
+timed apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+
+REPS = 100_000
+TEAMS = 200
+TREATED_TEAMS = 180
+WORKDAYS = 522  # 2023-01-02 .. 2024-12-31, Monday to Friday
+FIRST_DAY = date(2023, 1, 2)
+FIRST_ROLLOUT = date(2023, 3, 6)
+MODULES = ("pipeline", "reports", "lead_scoring")
+KEY_STRIDE = 7_919  # a prime that shares no factor with 3 x REPS: (row * stride) mod 3 x REPS is one-to-one
+
+
+def _log(message: str) -> None:
+    print(f"  {message}", flush=True)
+
+
+def generate(con, events: int):
+    """Create usage_events, sales_reps and sales_teams on a DuckDB connection, inside DuckDB."""
+    import ibis
+
+    keys = len(MODULES) * REPS
+    per_day = -(-events // WORKDAYS)
+    if per_day > keys:
+        raise SystemExit(f"at most {keys * WORKDAYS:,} events fit {REPS:,} reps and {WORKDAYS} workdays")
+    # Ibis has no expression for a table of row numbers; DuckDB's range() table function gives one.
+    rows = con.sql(f"SELECT range AS i FROM range({events})")
+    workday = rows.i // per_day
+    key = ((rows.i % per_day) * KEY_STRIDE + workday * 104_729) % keys
+    day = (workday // 5) * 7 + workday % 5
+    usage = rows.select(
+        event_date=ibis.date(FIRST_DAY.isoformat()) + day.as_interval("D"),
+        user_id=ibis.literal("R") + (key // len(MODULES)).cast("string"),
+        module=ibis.cases(*((key % len(MODULES) == code, name) for code, name in enumerate(MODULES))),
+        events=1 + (rows.i * 2_654_435_761) % 20,
+    )
+    con.create_table("usage_events", usage, overwrite=True)
+    reps = con.sql(f"SELECT range AS r FROM range({REPS})")
+    con.create_table("sales_reps", reps.select(
+        rep_id=ibis.literal("R") + reps.r.cast("string"), team_id=ibis.literal("T") + (reps.r % TEAMS).cast("string"),
+        hired_on=ibis.date("2020-01-01")), overwrite=True)
+    teams = con.sql(f"SELECT range AS t FROM range({TEAMS})")
+    rollout = ibis.date(FIRST_ROLLOUT.isoformat()) + ((teams.t // 20) * 28).as_interval("D")
+    con.create_table("sales_teams", teams.select(
+        team_id=ibis.literal("T") + teams.t.cast("string"), team_name=ibis.literal("team ") + teams.t.cast("string"),
+        city=ibis.literal("Beijing"),
+        crm_rollout_date=ibis.ifelse(teams.t < TREATED_TEAMS, rollout, ibis.null("date"))),
+        overwrite=True)
+
+
+def _timed(times: dict, name: str, run) -> object:
+    start = time.perf_counter()
+    result = run()
+    times[name] = time.perf_counter() - start
+    _log(f"{name}: {times[name]:.1f} s")
+    return result
+
+
+def run_duckdb(events: int, threads: int) -> dict:
+    from valuekit import warehouse as wh
+
+    # Results are ordered by the queries themselves: DuckDB need not keep the rows' insertion order.
+    con = wh.connect_duckdb(threads=threads, preserve_insertion_order=False)
+    setup = {}
+    _timed(setup, f"generate {events:,} events in DuckDB", lambda: generate(con, events))
+    layer = wh.MetricLayer(con, ["usage_events", "sales_reps", "sales_teams"])
+    times = {}
+    _timed(times, "DAU, WAU, stickiness (all modules)", lambda: layer.active_users())
+    _timed(times, "DAU, WAU, stickiness (lead scoring)", lambda: layer.active_users("lead_scoring"))
+    _timed(times, "MAU", lambda: layer.monthly_active_users())
+    _timed(times, "adoption by rollout cohort", lambda: layer.weekly_adoption("lead_scoring"))
+    _timed(times, "module use", lambda: layer.module_use())
+    return {"generate": sum(setup.values()), "metrics": times}
+
+
+def run_pandas(events: int, threads: int) -> dict:
+    import pandas as pd
+    import pyarrow as pa
+
+    from valuekit import metrics
+    from valuekit import warehouse as wh
+
+    con = wh.connect_duckdb(threads=threads)
+    setup = {}
+    _timed(setup, f"generate {events:,} events in DuckDB", lambda: generate(con, events))
+    # Strings as the loader gives them (pandas strings in Python storage, which metrics.active_users expects).
+    strings = {pa.string(): pd.StringDtype("python"), pa.large_string(): pd.StringDtype("python")}.get
+
+    def frames():
+        out = {}
+        for name in ("usage_events", "sales_reps", "sales_teams"):
+            frame = con.table(name).to_pyarrow().to_pandas(types_mapper=strings, date_as_object=False)
+            for column in frame.select_dtypes("datetime").columns:
+                frame[column] = frame[column].astype("datetime64[us]")
+            out[name] = frame
+        return out
+
+    tables = _timed(setup, "copy the tables into pandas", frames)
+    usage = tables["usage_events"]
+
+    def module_use():  # the usage notebook's pandas
+        by_module = usage.groupby("module").agg(
+            active_user_days=("user_id", "size"), users=("user_id", "nunique"), events=("events", "sum"))
+        by_module["events_per_active_day"] = by_module["events"] / by_module["active_user_days"]
+        by_module["share_of_events"] = by_module["events"] / by_module["events"].sum()
+        return by_module
+
+    times = {}
+    _timed(times, "DAU, WAU, stickiness (all modules)", lambda: metrics.active_users(usage))
+    _timed(times, "DAU, WAU, stickiness (lead scoring)", lambda: metrics.active_users(usage, "lead_scoring"))
+    _timed(times, "MAU", lambda: usage.groupby(usage["event_date"].dt.to_period("M"))["user_id"].nunique())
+    _timed(times, "adoption by rollout cohort", lambda: metrics.weekly_adoption(
+        usage, tables["sales_reps"], tables["sales_teams"], "lead_scoring"))
+    _timed(times, "module use", module_use)
+    return {"generate": sum(setup.values()), "metrics": times}
+
+
+CASES = {"duckdb": run_duckdb, "pandas": run_pandas}
+
+
+def child(case: str, events: int, threads: int) -> None:
+    result = CASES[case](events, threads)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def run_case(case: str, events: int, threads: int) -> dict:
+    print(f"{case} on {events:,} events ...", flush=True)
+    process = subprocess.Popen([sys.executable, __file__, "--case", case, "--events", str(events),
+                                "--threads", str(threads)], stdout=subprocess.PIPE, text=True)
+    result = None
+    for line in process.stdout:
+        if line.startswith("RESULT "):
+            result = json.loads(line[len("RESULT "):])
+        else:
+            print(line, end="", flush=True)
+    if process.wait() != 0 or result is None:
+        raise SystemExit(f"the {case} case failed")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000_000, help="events for the DuckDB-only run")
+    parser.add_argument("--compare", type=int, default=10_000_000, help="events for DuckDB against pandas")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
+    parser.add_argument("--case", choices=list(CASES), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        return child(args.case, args.events, args.threads)
+    runs = [("duckdb", args.events), ("duckdb", args.compare), ("pandas", args.compare)]
+    results = [(case, events, run_case(case, events, args.threads)) for case, events in runs]
+    names = list(results[0][2]["metrics"])
+    print()
+    header = ["events", "engine", "generate (s)", *names, "usage metrics (s)", "peak memory (MB)"]
+    rows = [[f"{events:,}", case, f"{result['generate']:.1f}",
+             *(f"{result['metrics'][name]:.1f}" for name in names),
+             f"{sum(result['metrics'].values()):.1f}", f"{result['peak_rss_mb']:,.0f}"]
+            for case, events, result in results]
+    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(len(header))]
+    print("  ".join(title.rjust(width) for title, width in zip(header, widths, strict=True)))
+    for row in rows:
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+    duckdb_small, pandas_small = results[1][2], results[2][2]
+    speedup = sum(pandas_small["metrics"].values()) / sum(duckdb_small["metrics"].values())
+    print(f"\nOn {args.compare:,} events DuckDB computes the usage metrics {speedup:.0f}x faster than pandas; "
+          f"{args.events:,} events take {sum(results[0][2]['metrics'].values()):.1f} s (target 30 s).")
+
+
+if __name__ == "__main__":
+    main()
