@@ -103,7 +103,8 @@ def run_pandas(events: int, threads: int) -> dict:
     con = wh.connect_duckdb(threads=threads)
     setup = {}
     _timed(setup, f"generate {events:,} events in DuckDB", lambda: generate(con, events))
-    # Strings as the loader gives them (pandas strings in Python storage, which metrics.active_users expects).
+    # Strings in pandas' Python storage, as the loader gave them before pyarrow joined the requirements (the
+    # warehouse page's figures were measured so).
     strings = {pa.string(): pd.StringDtype("python"), pa.large_string(): pd.StringDtype("python")}.get
 
     def frames():

@@ -36,10 +36,7 @@ def assert_same(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    # Python-backed strings, as the pandas path has them without pyarrow: with pyarrow installed (Ibis needs
-    # it) pandas 3 stores strings in Arrow, and metrics.active_users' groupby(...).agg(set) fails on those.
-    with pd.option_context("mode.string_storage", "python"):
-        return load_tables(DATA_DIR, list(wh.LAYER_TABLES))
+    return load_tables(DATA_DIR, list(wh.LAYER_TABLES))
 
 
 @pytest.fixture(scope="module")

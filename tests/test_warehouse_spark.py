@@ -58,8 +58,7 @@ def spark(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def companies(tmp_path_factory) -> dict[str, object]:
-    with pd.option_context("mode.string_storage", "python"):
-        sample = load_tables(DATA_DIR, list(wh.LAYER_TABLES))
+    sample = load_tables(DATA_DIR, list(wh.LAYER_TABLES))
     return {"sample": wh.write_parquet(sample, tmp_path_factory.mktemp("sample")),
             "x10": wh.write_parquet(times_ten(sample), tmp_path_factory.mktemp("x10"))}
 
