@@ -55,7 +55,7 @@ unit: $(INSTALLED)
 test: $(INSTALLED) $(CHROMIUM) lint
 	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not spark" --nbval $(NOTEBOOKS)
 	BOOK_EXECUTION=off $(JB_STRICT)
-	REQUIRE_BROWSER=1 $(PYTEST_PARALLEL) tests/browser -q
+	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup tests/browser -q
 	$(MAKE) test-spark
 
 # The metric layer on Spark (PySpark local mode) against DuckDB; Java from Debian's packages on first use.

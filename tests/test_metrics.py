@@ -122,7 +122,8 @@ def test_prep_time_saving_on_known_input_and_without_automation():
 
 def test_approval_automation_date_is_the_first_request_with_fewer_approvers():
     approvals = pd.DataFrame({
-        "submitted_at": pd.to_datetime(["2024-01-03 10:00", "2024-02-05 09:00", "2024-02-01 11:00", "2024-02-06 08:00"]),
+        "submitted_at": pd.to_datetime(["2024-01-03 10:00", "2024-02-05 09:00", "2024-02-01 11:00",
+                                        "2024-02-06 08:00"]),
         "approvers_required": [3, 1, 3, 1],
     })
     assert metrics.approval_automation_date(approvals) == pd.Timestamp("2024-02-05 09:00")
