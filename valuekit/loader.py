@@ -933,8 +933,13 @@ def _constraint_clause(cell: str, spec_field: dict) -> str:
     return f"value '{cell}' breaks a constraint of the column: {constraints}"
 
 
-def _key_codes(source: _Source, columns: list[str], typed: dict[str, _Typed]) -> np.ndarray:
-    """One integer per row that is equal for rows with equal (typed) values in `columns`."""
+def _key_codes(source: _Source, columns: list[str], typed: dict[str, _Typed]) -> np.ndarray | None:
+    """One integer per row that is equal for rows with equal (typed) values in `columns`; None if every row's
+    value in a text column is its own (an id column: no key can repeat)."""
+    for name in columns:
+        kind = next(field["type"] for field in source.spec["fields"] if field["name"] == name)
+        if kind not in ("integer", "number") and source.columns[name].size == len(source.row_numbers):
+            return None
     key = None
     for name in columns:
         column = source.columns[name]
@@ -950,8 +955,10 @@ def _key_codes(source: _Source, columns: list[str], typed: dict[str, _Typed]) ->
     return key
 
 
-def _first_duplicate(key: np.ndarray) -> tuple[int, int] | None:
+def _first_duplicate(key: np.ndarray | None) -> tuple[int, int] | None:
     """(row, earlier row) of the first row whose key an earlier row has, or None."""
+    if key is None:
+        return None
     codes, uniques = pd.factorize(key, use_na_sentinel=False)
     if len(uniques) == len(key):
         return None
@@ -999,7 +1006,7 @@ def _validate(source: _Source, sources: dict[str, _Source], bounds: Bounds) -> d
             name = spec_field["name"]
             key = _key_codes(source, [name], typed)
             blank = source.columns[name].rows(typed[name].empty)
-            if blank.any():  # empty cells are not values: they never repeat one
+            if key is not None and blank.any():  # empty cells are not values: they never repeat one
                 key = np.where(blank, -1 - np.arange(len(key)), key)
             duplicate = _first_duplicate(key)
             if duplicate is not None:
@@ -1201,7 +1208,10 @@ def _strings(column: _Column, empty: np.ndarray) -> pd.Series:
         dictionary = column.arrow
         if empty.any():
             dictionary = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), dictionary)
-        return pd.Series(pc.take(dictionary, pa.array(column.codes)).to_pandas(types_mapper={pa.string(): dtype}.get))
+        codes = column.codes
+        if len(dictionary) != len(codes) or not np.array_equal(codes, np.arange(len(codes))):
+            dictionary = pc.take(dictionary, pa.array(codes))  # else every row has its own value, in order
+        return pd.Series(dictionary.to_pandas(types_mapper={pa.string(): dtype}.get))
     text = column.values.copy()
     text[empty] = None
     return pd.Series(pd.array(text[column.codes], dtype=dtype))
