@@ -56,9 +56,9 @@ test: $(INSTALLED) $(CHROMIUM) lint
 	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not spark" --nbval $(NOTEBOOKS)
 	BOOK_EXECUTION=off $(JB_STRICT)
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup tests/browser -q
-	$(MAKE) test-spark
 
 # The metric layer on Spark (PySpark local mode) against DuckDB; Java from Debian's packages on first use.
+# A JVM start and two companies take minutes, so it is its own target; .ci/run calls it after make test.
 test-spark: $(INSTALLED)
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless; }
 	REQUIRE_SPARK=1 $(BIN)/python -m pytest tests/test_warehouse_spark.py -q
