@@ -33,6 +33,7 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
+from .glue import round_decimals
 from .vocabulary import CLEARLY_POSITIVELY_RELATED, DIRECTLY_CAUSED, UNCLEAR
 
 CONFIDENCE = 0.95
@@ -625,10 +626,11 @@ def year_over_year(tickets: pd.DataFrame, event: pd.Timestamp, weeks: int = 12) 
 def as_table(*estimates: Estimate) -> pd.DataFrame:
     """Estimates as a small table, rounded for reading."""
     table = pd.DataFrame(estimates).set_index("method")
-    return table[["estimate", "ci_low", "ci_high"]].round(2)
+    return round_decimals(table[["estimate", "ci_low", "ci_high"]], 2)
 
 
 def inference_table(*estimates: Estimate) -> pd.DataFrame:
     """Estimates with their p-values and the inference behind each interval, rounded for reading."""
     table = pd.DataFrame(estimates).set_index("method")
-    return table.round({"estimate": 2, "ci_low": 2, "ci_high": 2, "p_value": 3})
+    table = table.assign(**{column: round_decimals(table[column], 2) for column in ("estimate", "ci_low", "ci_high")})
+    return table.assign(p_value=round_decimals(table["p_value"], 3))

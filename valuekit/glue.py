@@ -16,14 +16,34 @@ from numbers import Integral, Real
 import pandas as pd
 
 SIGNIFICANT_DIGITS = 6
+# Rounding happens twice: first to NOISE_FREE_DIGITS significant digits, which removes the kernels' noise,
+# then to what is shown. Rounded once, a value on a boundary (-0.275 to two decimals) goes either way.
+NOISE_FREE_DIGITS = 12
+
+
+def _significant(value: float, digits: int) -> float:
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
 def round_significant(value: float, digits: int = SIGNIFICANT_DIGITS) -> float:
-    """`value` rounded to `digits` significant digits (0, inf and nan unchanged)."""
+    """`value` rounded to `digits` significant digits, noise first (0, inf and nan unchanged)."""
     value = float(value)
     if value == 0 or not math.isfinite(value):
         return value
-    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+    return _significant(_significant(value, NOISE_FREE_DIGITS), digits)
+
+
+def round_decimals(values, decimals: int):
+    """A number, Series or DataFrame rounded to `decimals` places for display, noise first (see above)."""
+    if isinstance(values, pd.DataFrame):
+        return values.apply(lambda column: round_decimals(column, decimals)
+                            if pd.api.types.is_float_dtype(column) else column)
+    if isinstance(values, pd.Series):
+        return values.map(lambda x: round_decimals(x, decimals)) if pd.api.types.is_float_dtype(values) else values
+    value = float(values)
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(_significant(value, NOISE_FREE_DIGITS), decimals)
 
 
 def portable(value, digits: int = SIGNIFICANT_DIGITS):
@@ -48,11 +68,3 @@ def glue_values(values: Mapping, digits: int = SIGNIFICANT_DIGITS) -> None:
     """Glue every item of `values`, as :func:`glue_value` does."""
     for name, value in values.items():
         glue_value(name, value, digits)
-
-
-def rounded(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
-    """A copy of `frame` for display, every float column rounded to `digits` significant digits."""
-    shown = frame.copy()
-    for column in shown.select_dtypes("float").columns:
-        shown[column] = shown[column].map(lambda x: round_significant(x, digits))
-    return shown
