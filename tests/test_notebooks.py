@@ -136,6 +136,17 @@ def test_attribution_strengths_come_from_the_vocabulary(path: Path):
     assert typed == [], f"use valuekit.vocabulary's constants instead of: {typed}"
 
 
+@each_notebook
+def test_knows_nothing_of_the_sample_generator(path: Path):
+    """Dates and truths come from the data folder, so a reader's own folder gives that reader's answers."""
+    imports = [node for cell in code_cells(path) for node in ast.walk(ast.parse(cell.source))
+               if isinstance(node, ast.Import | ast.ImportFrom)]
+    names = {alias.name for node in imports for alias in node.names} | {
+        f"{node.module}.{alias.name}" for node in imports if isinstance(node, ast.ImportFrom) for alias in node.names}
+    sample = {name for name in names if name.split(".")[-1] in ("company", "generate") or "valuekit.company" in name}
+    assert sample == set(), f"imports the sample generator: {sample}"
+
+
 def test_significant_digits_counts_what_precision_means():
     numbers = ("5.175958349994092", "0.0012", "120.50", "-3.5", "207360.0")
     assert [significant_digits(n) for n in numbers] == [16, 2, 5, 2, 5]

@@ -6,9 +6,13 @@ Run ``python -m valuekit.generate data`` (or ``make data``) to regenerate ``data
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
+import numpy as np
+
 from . import company
+from .loader import TRUTHS_FILE
 from .schema import TABLES, write_datapackage
 
 T = company.PLANTED_TRUTHS
@@ -140,6 +144,18 @@ def data_dictionary(seed: int, hard: bool = False) -> str:
     return "\n".join(lines)
 
 
+def planted_truths_file() -> dict:
+    """What the notebooks compare their estimates with: sizes and week-by-week curves of the planted effects."""
+    weeks = np.arange(company.WEEKS)
+    return {
+        "crm_lift_pp": T["crm_lift_pp"],
+        "crm_lift_pp_by_week_since_rollout": [round(float(x) * 100, 6) for x in company.crm_lift(weeks)],
+        "service_effect_hours": T["service_effect_hours"],
+        "adoption_ceiling": T["adoption_ceiling"],
+        "adoption_share_by_week_since_rollout": [round(float(x), 6) for x in company.adoption_share(weeks)],
+    }
+
+
 def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = False) -> list[Path]:
     """Generate the company (in hard mode if `hard`) and write every file; returns the paths written."""
     folder = Path(folder)
@@ -150,6 +166,10 @@ def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = F
         table.to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     written.append(write_datapackage(folder))
+    if not hard:  # hard mode's effects differ by cohort and grow: no single curve to overlay
+        truths = folder / TRUTHS_FILE
+        truths.write_text(json.dumps(planted_truths_file(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(truths)
     readme = folder / "README.md"
     readme.write_text(data_dictionary(seed, hard), encoding="utf-8")
     written.append(readme)

@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import math
 import re
 import sys
@@ -1272,3 +1273,16 @@ def load_csv(path: str | Path, spec: dict, bounds: Mapping[str, tuple] | None = 
     path = Path(path)
     overrides = _bounds_argument(bounds, {"file": spec})
     return _load({"file": _read(path, spec, "this file", "file")}, overrides)["file"]
+
+
+#: The file a generated sample folder carries beside its tables: the effects its generator planted.
+TRUTHS_FILE = "planted_truths.json"
+
+
+def planted_truths(data_dir: str | Path) -> dict:
+    """The planted effects a sample folder states in TRUTHS_FILE, or {} for a folder that has none (yours).
+
+    Notebooks draw planted-truth overlays and score their estimates only when this is not empty.
+    """
+    path = Path(data_dir) / TRUTHS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
