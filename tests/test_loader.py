@@ -6,7 +6,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from valuekit import DataError, load_tables
+from valuekit import DataError, company, load_tables
+from valuekit.loader import change_date
 
 from .conftest import DATA_DIR
 from .helpers import spreadsheet_export
@@ -44,7 +45,7 @@ def load_error(folder, tables):
 def test_loads_every_table_with_schema_types():
     tables = load_tables(DATA_DIR)
     assert set(tables) == {"sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps",
-                           "tickets", "push_campaigns", "customers_monthly", "wages", "project_costs",
+                           "tickets", "push_campaigns", "customers_monthly", "changes", "wages", "project_costs",
                            "price_benchmarks", "pm_team", "rubric_items", "pm_answers"}
     leads = tables["leads"]
     assert pd.api.types.is_datetime64_any_dtype(leads["created_on"])
@@ -312,3 +313,12 @@ def test_blank_cells_of_an_optional_unique_column_are_not_duplicates(tmp_path):
         load_csv(path, spec)
     assert str(caught.value) == (f"{path}, row 5, column 'code': duplicate key: code 'X' is also in row 3; remove one "
                                  "of the two rows")
+
+
+def test_change_dates_come_from_the_change_log():
+    tables = load_tables(DATA_DIR, ["changes"])
+    assert change_date(tables, "agent_console") == company.SERVICE_CHANGE
+    with pytest.raises(DataError, match="changes.csv: no row for change_id 'new_thing'; add one"):
+        change_date(tables, "new_thing")
+    with pytest.raises(DataError, match="the change log was not loaded"):
+        change_date({}, "agent_console")

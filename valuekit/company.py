@@ -577,6 +577,18 @@ def _pm_answers(rng: np.random.Generator, items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement", "evidence"])
 
 
+def _changes() -> pd.DataFrame:
+    """The change log: every company-wide change with its go-live (the staged CRM rollout is per team)."""
+    return pd.DataFrame(
+        [("approval_rules_engine", "approvals", APPROVAL_AUTOMATION,
+          "Rules engine: routine requests need one sign-off instead of three"),
+         ("agent_console", "service_desk", SERVICE_CHANGE, "Agent console with suggested answers"),
+         ("price_rise", "pricing", PRICE_CHANGE, f"List price per seat from {PRICE_BEFORE:g} to {PRICE_AFTER:g} CNY"),
+         ("push_automation", "content", PUSH_AUTOMATION, "An automated strategy picks push content")],
+        columns=["change_id", "system", "go_live", "description"],
+    )
+
+
 def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataFrame]:
     """Build every table of the sample company, ready to write as CSV.
 
@@ -601,6 +613,7 @@ def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataF
         "tickets": _tickets(rng, hard),
         "push_campaigns": _push_campaigns(rng),
         "customers_monthly": _customers_monthly(rng, leads),
+        "changes": _changes(),
         "wages": pd.DataFrame({"role": list(WAGES), "loaded_hourly_cost_cny": list(WAGES.values())}),
         "project_costs": _project_costs(),
         "price_benchmarks": pd.DataFrame(

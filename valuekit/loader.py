@@ -1286,3 +1286,19 @@ def planted_truths(data_dir: str | Path) -> dict:
     """
     path = Path(data_dir) / TRUTHS_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def change_date(tables: Mapping[str, pd.DataFrame], change_id: str) -> pd.Timestamp:
+    """Go-live of ``change_id`` in the folder's change log (``changes.csv``, loaded into ``tables``).
+
+    Notebooks take every company-wide change date from here, so a reader's own change log gives that
+    reader's dates; a missing row is a DataError that says which row to add.
+    """
+    if "changes" not in tables:
+        raise DataError("changes.csv: the change log was not loaded; add 'changes' to the tables you load")
+    changes = tables["changes"]
+    row = changes.loc[changes["change_id"] == change_id, "go_live"]
+    if row.empty:
+        raise DataError(f"changes.csv: no row for change_id '{change_id}'; add one with the day it went live "
+                        f"(change_id,system,go_live,description: {change_id},...,YYYY-MM-DD,...)")
+    return pd.Timestamp(row.iloc[0])

@@ -174,6 +174,18 @@ TABLES: dict[str, dict] = {
         ],
         "primaryKey": ["month"],
     },
+    "changes": {
+        "title": "Change log: the company-wide changes to the back-office systems and when each went live",
+        "fields": [
+            _field("change_id", "string", "Short name the notebooks look the change up by.", unique=True,
+                   pattern="[a-z][a-z0-9_]*"),
+            _field("system", "string", "System or area that changed.",
+                   enum=["crm", "service_desk", "approvals", "content", "pricing"]),
+            _field("go_live", "date", "First day the change was in use."),
+            _field("description", "string", "What changed, in one line."),
+        ],
+        "primaryKey": ["change_id"],
+    },
     "wages": {
         "title": "Loaded hourly cost per role (salary, benefits, office, management overhead)",
         "fields": [
