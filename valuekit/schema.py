@@ -189,7 +189,7 @@ TABLES: dict[str, dict] = {
     "wages": {
         "title": "Loaded hourly cost per role (salary, benefits, office, management overhead)",
         "fields": [
-            _field("role", "string", "Role.", unique=True),
+            _field("role", "string", "Role.", unique=True, enum=list(WAGE_ROLES)),
             _field("loaded_hourly_cost_cny", "number", "Fully loaded cost of one hour in CNY.",
                    plausible_max=5_000, minimum=0),
         ],
@@ -255,9 +255,6 @@ TABLES: dict[str, dict] = {
         "foreignKeys": [_fk("pm_id", "pm_team", "pm_id"), _fk("item_id", "rubric_items", "item_id")],
     },
 }
-
-# wages.role must name a known role.
-TABLES["wages"]["fields"][0]["constraints"]["enum"] = list(WAGE_ROLES)
 
 
 def table_schema(spec: dict) -> dict:
