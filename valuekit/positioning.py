@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from .loader import load_csv
+from .schema import _field, _optional
 from .vocabulary import STAGES
 
 STAGE_NAMES = {0: "not yet follow", **{level: name for level, name in enumerate(STAGES, start=1)}}
@@ -40,17 +41,15 @@ MET_MEAN = 4.0  # rule 2: and the stage's answers average at least this
 AGREES_AT = 4  # an answer of 4 or 5 is agreement
 UNANSWERED_COUNTS_AS = 1  # rule 6: no answer is weighted as strong disagreement
 
+# Written with the contract's field helpers, so a user's answers file is specified as the data folder's tables are.
 ANSWERS_FILE = {
     "title": "One person's self-assessment answers, for one business",
     "fields": [
-        {"name": "item_id", "type": "string", "description": "Rubric statement, as in rubric_items.csv.",
-         "constraints": {"required": True, "unique": True}},
-        {"name": "agreement", "type": "integer",
-         "description": "1 strongly disagree .. 5 strongly agree; blank if skipped.",
-         "constraints": {"required": False, "minimum": 1, "maximum": 5}},
-        {"name": "evidence", "type": "string",
-         "description": "What you can point to for the answer (a document, a meeting, a record); blank if nothing.",
-         "constraints": {"required": False}},
+        _field("item_id", "string", "Rubric statement, as in rubric_items.csv.", unique=True),
+        _optional(_field("agreement", "integer", "1 strongly disagree .. 5 strongly agree; blank if skipped.",
+                         minimum=1, maximum=5)),
+        _optional(_field("evidence", "string",
+                         "What you can point to for the answer (a document, a meeting, a record); blank if nothing.")),
     ],
     "primaryKey": ["item_id"],
     "atLeastOneValue": ["agreement"],  # a blank answers file gets its one line, not an empty score
