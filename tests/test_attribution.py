@@ -262,3 +262,13 @@ def test_before_after_earns_directly_caused_only_for_a_mechanical_change_alone()
     assert attribution.before_after_strength(mechanical=True, coincident_changes=1) == \
         vocabulary.CLEARLY_POSITIVELY_RELATED
     assert attribution.before_after_strength(mechanical=False) == vocabulary.CLEARLY_POSITIVELY_RELATED
+
+
+def test_leads_with_teams_gives_each_lead_its_team_and_rollout():
+    leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3"], "rep_id": ["R2", "R1", "R2"]})
+    reps = pd.DataFrame({"rep_id": ["R1", "R2"], "team_id": ["T1", "T2"]})
+    teams = pd.DataFrame({"team_id": ["T1", "T2"], "crm_rollout_date": pd.to_datetime(["2024-01-01", None])})
+    joined = attribution.leads_with_teams(leads, reps, teams).set_index("lead_id").sort_index()
+    assert joined["team_id"].tolist() == ["T2", "T1", "T2"]
+    assert joined.loc["L2", "crm_rollout_date"] == pd.Timestamp("2024-01-01")
+    assert joined.loc[["L1", "L3"], "crm_rollout_date"].isna().all()

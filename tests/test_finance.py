@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuekit import finance
+from valuekit import DataError, finance
 
 
 def test_monthly_rate_compounds_to_the_annual_rate():
@@ -202,3 +202,35 @@ def test_savings_ramp_up_after_go_live():
     assert finance.savings_cash_flows([300], 200, 3).tolist() == [-300, 200, 200]
     # The ramp delays payback: booking 100% from month one would have said month 2.
     assert finance.payback_month(finance.savings_cash_flows([300, 300], 900, 8)) == 2
+
+
+# --- One automation's savings case ---------------------------------------------------------------------------
+
+def test_loaded_wage_of_a_role_and_a_missing_role():
+    wages = pd.DataFrame({"role": ["approver", "sales_rep"], "loaded_hourly_cost_cny": [260.0, 180.0]})
+    assert finance.loaded_wage(wages, "sales_rep") == 180.0
+    with pytest.raises(DataError, match="no row for role 'engineer'"):
+        finance.loaded_wage(wages, "engineer")
+
+
+def test_build_and_run_splits_one_project_in_month_order():
+    months = pd.to_datetime(["2024-03-01", "2024-01-01", "2024-02-01", "2024-04-01", "2024-01-01"])
+    costs = pd.DataFrame({"project": ["push", "push", "push", "push", "other"], "month": months,
+                          "cost_type": ["run", "build", "build", "run", "build"],
+                          "amount_cny": [3_000.0, 60_000.0, 50_000.0, 3_500.0, 1.0]})
+    push = finance.build_and_run(costs, "push")
+    assert push.build.tolist() == [60_000.0, 50_000.0]
+    assert push.build.index.tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")]
+    assert push.run_per_month == 3_500.0  # the latest month's rate, not the mean of 3,250
+    assert finance.build_and_run(costs, "other").run_per_month == 0.0
+    with pytest.raises(DataError, match="no rows for project 'crm'"):
+        finance.build_and_run(costs, "crm")
+
+
+def test_savings_case_by_hand():
+    case = finance.SavingsCase(hours_freed_per_month=40, hourly_cost=100, recapture=0.5, ramp_months=2)
+    assert case.saving_per_month == 2_000  # 40 h x 100 CNY x 50%
+    assert case.saving_by_month(5, go_live_month=1).tolist() == [0, 1_000, 2_000, 2_000, 2_000]
+    costs = finance.BuildAndRun(build=pd.Series([3_000.0, 1_000.0]), run_per_month=500.0)
+    # Build for two months, then half the saving in the first live month, all of it after; the run cost in full.
+    assert case.cash_flows(costs, 5).tolist() == [-3_000, -1_000, 500, 1_500, 1_500]

@@ -1,5 +1,6 @@
 """Metric functions: correct on known input, well-behaved on empty and edge input."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -127,3 +128,22 @@ def test_approval_automation_date_is_the_first_request_with_fewer_approvers():
         "approvers_required": [3, 1, 3, 1],
     })
     assert metrics.approval_automation_date(approvals) == pd.Timestamp("2024-02-05 09:00")
+
+
+def test_in_period_keeps_the_start_and_leaves_out_the_end():
+    frame = pd.DataFrame({"day": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-06-30", "2025-01-01"]),
+                          "n": [1, 2, 3, 4]})
+    assert metrics.in_period(frame, "day", "2024-01-01", "2025-01-01")["n"].tolist() == [2, 3]
+    assert metrics.in_period(frame, "day", pd.Timestamp("2024-01-02"), "2024-01-02").empty
+
+
+def test_the_two_definitions_of_hours_freed_differ_when_the_volume_moves():
+    # Before the March change: 10 h per request; after it 5 h per request, but twice the requests a month.
+    months = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"])
+    by_month = pd.DataFrame({"requests": [10, 10, 15, 20, 20], "touch_hours": [100.0, 100.0, 90.0, 100.0, 100.0]},
+                            index=months)
+    per_request = metrics.hours_freed_per_request(by_month, pd.Timestamp("2024-03-15"))
+    assert per_request == (10.0, 5.0, 5.0)
+    assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == 0.0  # the same hours a month
+    nothing_after = metrics.hours_freed_per_request(by_month.iloc[:3], pd.Timestamp("2024-03-15"))
+    assert nothing_after.before == 10.0 and np.isnan(nothing_after.after) and np.isnan(nothing_after.freed)

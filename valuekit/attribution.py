@@ -105,6 +105,11 @@ def mature_leads(leads: pd.DataFrame, window_days: int, export_date: pd.Timestam
     return leads[leads["created_on"] <= export_date - pd.Timedelta(days=window_days)]
 
 
+def leads_with_teams(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    """The sales join: each lead with its rep's columns and the rep's team's, rollout date included."""
+    return leads.merge(reps, on="rep_id").merge(teams, on="team_id")
+
+
 def rep_week_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame,
                    start: pd.Timestamp | None = None) -> pd.DataFrame:
     """Conversion per rep and week: leads, won, rate (%), and the team's rollout week (NaN if never).

@@ -16,6 +16,8 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
+from .loader import DataError
+
 
 def monthly_rate(annual_rate: float) -> float:
     """The monthly rate that compounds to `annual_rate` over twelve months."""
@@ -126,6 +128,69 @@ def mirr_annual(monthly_flows, finance_rate: float, reinvest_rate: float) -> flo
         return math.nan
     monthly = npf.mirr(flows, monthly_rate(finance_rate), monthly_rate(reinvest_rate))
     return math.nan if np.isnan(monthly) else float((1 + monthly) ** 12 - 1)
+
+
+# --- One automation's savings case: the wage, the project's costs, the saving -----------------------------------
+
+def loaded_wage(wages: pd.DataFrame, role: str) -> float:
+    """Loaded hourly cost of `role` in CNY, from the wages table."""
+    cost = wages.loc[wages["role"] == role, "loaded_hourly_cost_cny"]
+    if cost.empty:
+        raise DataError(f"wages.csv: no row for role '{role}'; add one with its loaded hourly cost in CNY")
+    return float(cost.iloc[0])
+
+
+@dataclass(frozen=True)
+class BuildAndRun:
+    """A project's costs: what building it cost, month by month, and what running it costs a month."""
+
+    build: pd.Series  # CNY per build month, oldest first, indexed by month
+    run_per_month: float  # CNY; 0 while the project is not running yet
+
+
+def build_and_run(costs: pd.DataFrame, project: str) -> BuildAndRun:
+    """`project`'s rows of the project_costs table, split into its build spending and its running cost.
+
+    The running cost is the latest month's, the rate a forward case pays from now on (an average of the past
+    months would lag a price change).
+    """
+    rows = costs[costs["project"] == project].sort_values("month")
+    if rows.empty:
+        raise DataError(f"project_costs.csv: no rows for project '{project}'")
+    build = rows[rows["cost_type"] == "build"].set_index("month")["amount_cny"]
+    run = rows.loc[rows["cost_type"] == "run", "amount_cny"]
+    return BuildAndRun(build, float(run.iloc[-1]) if len(run) else 0.0)
+
+
+@dataclass(frozen=True)
+class SavingsCase:
+    """Staff time an automation frees, and what that time is worth as people take the automation up.
+
+    Only the recaptured share of the freed hours counts as money (:func:`recaptured_value`), and the saving
+    ramps up linearly over `ramp_months` from go-live (:func:`adoption_ramp`). The cost-saving calculator
+    sets it against one project's costs (:meth:`cash_flows`); the business case puts several on one calendar
+    (:meth:`saving_by_month`).
+    """
+
+    hours_freed_per_month: float
+    hourly_cost: float  # loaded wage of the role whose time is freed (:func:`loaded_wage`)
+    recapture: float = DEFAULT_RECAPTURE
+    ramp_months: float = 0
+
+    @property
+    def saving_per_month(self) -> float:
+        """The saving once everyone uses the automation: hours freed x loaded wage x recaptured share."""
+        return recaptured_value(self.hours_freed_per_month, self.hourly_cost, self.recapture)
+
+    def saving_by_month(self, horizon_months: int, go_live_month: float) -> np.ndarray:
+        """The saving in each of `horizon_months` months: none before `go_live_month`, then ramping up."""
+        return adoption_ramp(horizon_months, go_live_month, self.ramp_months) * self.saving_per_month
+
+    def cash_flows(self, costs: BuildAndRun, horizon_months: int) -> np.ndarray:
+        """Monthly flows from the first build month: the build spending, then, from the month after the build,
+        the ramped saving less the running cost (:func:`savings_cash_flows`)."""
+        return savings_cash_flows(costs.build, self.saving_per_month, horizon_months, self.ramp_months,
+                                  costs.run_per_month)
 
 
 # --- Uncertainty: input-specific P10/P90 ranges, Monte Carlo, options ----------------------------------------

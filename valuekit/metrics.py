@@ -6,6 +6,8 @@ input (empty results or NaN, never an exception).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,16 @@ from .vocabulary import ATTRIBUTION_STRENGTHS, METRIC_TYPES
 WORKDAYS_PER_MONTH = 21.75
 HOURS_PER_WORKDAY = 8
 HOURS_PER_FTE_MONTH = WORKDAYS_PER_MONTH * HOURS_PER_WORKDAY
+
+
+def in_period(frame: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    """Rows of `frame` whose `column` falls from `start` up to, not including, `end`.
+
+    The one period filter: a review year, the weeks before a plan date, a report's twelve months. Half-open,
+    so back-to-back periods share no day and a period ending at midnight leaves that day out.
+    """
+    dates = frame[column]
+    return frame[(dates >= pd.Timestamp(start)) & (dates < pd.Timestamp(end))]
 
 
 def cycle_hours(approvals: pd.DataFrame) -> pd.Series:
@@ -43,12 +55,41 @@ def touch_hours_by_month(approvals: pd.DataFrame, steps: pd.DataFrame) -> pd.Dat
     return result[columns]
 
 
+class HoursFreed(NamedTuple):
+    """Approver hours before and after a change, and the hours freed (before minus after)."""
+
+    before: float
+    after: float
+    freed: float
+
+
+def _before_and_after(by_month: pd.DataFrame, change: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The months of `by_month` wholly before and wholly after the month of `change` (that month is mixed)."""
+    change_month = pd.Timestamp(change).to_period("M").to_timestamp()
+    return by_month[by_month.index < change_month], by_month[by_month.index > change_month]
+
+
 def monthly_hours_freed(by_month: pd.DataFrame, change: pd.Timestamp) -> float:
     """Mean touch hours per month before a change minus after it, leaving out the month of the change."""
-    change_month = pd.Timestamp(change).to_period("M").to_timestamp()
-    before = by_month.loc[by_month.index < change_month, "touch_hours"].mean()
-    after = by_month.loc[by_month.index > change_month, "touch_hours"].mean()
-    return float(before - after)
+    before, after = _before_and_after(by_month, change)
+    return float(before["touch_hours"].mean() - after["touch_hours"].mean())
+
+
+def hours_freed_per_request(by_month: pd.DataFrame, change: pd.Timestamp) -> HoursFreed:
+    """Approver touch hours per request before and after a change, leaving out the month of the change.
+
+    Unlike :func:`monthly_hours_freed`, which compares the hours spent per month and so counts a change in
+    the number of requests as hours freed (or lost), this holds the volume out: multiply ``freed`` by a
+    period's requests to price that period's work. Use it when the volume moved or when valuing a given
+    period; use the monthly difference for the capacity a team gets back at the volume it had.
+    """
+    before, after = (_hours_per_request(months) for months in _before_and_after(by_month, change))
+    return HoursFreed(before, after, before - after)
+
+
+def _hours_per_request(months: pd.DataFrame) -> float:
+    requests = months["requests"].sum()
+    return float(months["touch_hours"].sum() / requests) if requests else float("nan")
 
 
 def prep_time_saving(pushes: pd.DataFrame) -> pd.Series:
