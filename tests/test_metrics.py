@@ -121,15 +121,6 @@ def test_prep_time_saving_on_known_input_and_without_automation():
     assert manual_only["pushes per month"] == 0.0
 
 
-def test_approval_automation_date_is_the_first_request_with_fewer_approvers():
-    approvals = pd.DataFrame({
-        "submitted_at": pd.to_datetime(["2024-01-03 10:00", "2024-02-05 09:00", "2024-02-01 11:00",
-                                        "2024-02-06 08:00"]),
-        "approvers_required": [3, 1, 3, 1],
-    })
-    assert metrics.approval_automation_date(approvals) == pd.Timestamp("2024-02-05 09:00")
-
-
 def test_in_period_keeps_the_start_and_leaves_out_the_end():
     frame = pd.DataFrame({"day": pd.to_datetime(["2023-12-31", "2024-01-01", "2024-06-30", "2025-01-01"]),
                           "n": [1, 2, 3, 4]})

@@ -35,12 +35,6 @@ def cycle_hours(approvals: pd.DataFrame) -> pd.Series:
     return (approvals["completed_at"] - approvals["submitted_at"]).dt.total_seconds() / 3600
 
 
-def approval_automation_date(approvals: pd.DataFrame) -> pd.Timestamp:
-    """When the automation went live: the first request that needed fewer approvers than the most any needed."""
-    fewer = approvals["approvers_required"] < approvals["approvers_required"].max()
-    return approvals.loc[fewer, "submitted_at"].min()
-
-
 def touch_hours_by_month(approvals: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
     """Per month of submission: requests, sign-offs and approver hours spent (touch time)."""
     columns = ["requests", "sign_offs", "touch_hours"]
