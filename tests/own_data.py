@@ -11,11 +11,13 @@ import pandas as pd
 
 from valuekit import load_tables
 from valuekit.generate import write_company
+from valuekit.schema import TABLES
 
+from .conftest import DATA_DIR
 from .helpers import spreadsheet_export
 
 REPORT_TABLES = ["sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps",
-                 "push_campaigns", "wages", "project_costs"]
+                 "push_campaigns", "changes", "wages", "project_costs"]
 KEPT_TEAMS = ["T2", "T4", "T6"]  # two rollout cohorts and the never-treated team
 SHIFT = pd.Timedelta(weeks=104)  # whole weeks keep every date on the same weekday
 
@@ -32,7 +34,8 @@ def write_smaller_company(folder: Path, scratch: Path) -> Path:
     steps = tables["approval_steps"][tables["approval_steps"]["request_id"].isin(approvals["request_id"])]
     pushes = tables["push_campaigns"].iloc[::3]
     smaller = {"sales_teams": teams, "sales_reps": reps, "leads": leads, "usage_events": usage,
-               "approvals": approvals, "approval_steps": steps, "push_campaigns": pushes, "wages": tables["wages"],
+               "approvals": approvals, "approval_steps": steps, "push_campaigns": pushes, "changes": tables["changes"],
+               "wages": tables["wages"],
                "project_costs": tables["project_costs"]}
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in smaller.items():
@@ -44,4 +47,22 @@ def write_smaller_company(folder: Path, scratch: Path) -> Path:
             for column in ("submitted_at", "completed_at"):
                 frame[column] = frame[column].dt.floor("min")
         spreadsheet_export(frame, folder / f"{name}.csv", "gbk", "\t", "%Y/%m/%d", "%Y/%m/%d %H:%M")
+    return folder
+
+
+def write_sample_subset(folder: Path, names: list[str], until: pd.Timestamp | None = None,
+                        no_wins: bool = False) -> Path:
+    """Some of the sample company's tables: only rows dated before `until`, or with no lead ever won."""
+    folder.mkdir(parents=True)
+    for name, frame in load_tables(DATA_DIR, names).items():
+        if until is not None:
+            dates = [field["name"] for field in TABLES[name]["fields"] if field["type"] in ("date", "datetime")]
+            if dates and name not in ("sales_teams", "sales_reps", "changes"):
+                frame = frame[frame[dates[0]] < until]
+        if no_wins and name == "leads":
+            frame = frame.assign(converted=False, deal_value_cny=float("nan"))
+        if name == "approval_steps" and "approvals" in names:
+            kept = load_tables(folder, ["approvals"])["approvals"]["request_id"]
+            frame = frame[frame["request_id"].isin(kept)]
+        spreadsheet_export(frame, folder / f"{name}.csv", "utf-8", ",", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
     return folder

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from valuekit import load_tables, vocabulary
-from valuekit.report import render
+from valuekit.report import main, render
 
 from .conftest import DATA_DIR
-from .own_data import REPORT_TABLES, write_smaller_company
+from .own_data import REPORT_TABLES, write_sample_subset, write_smaller_company
 
 
 def page_text(html_path):
@@ -60,7 +60,8 @@ def hours_freed_by_hand(folder, period_start, period_end):
 
 
 def reported_hours(text):
-    approver, operator = re.search(r"freed ([\d,]+) approver hours and ([\d,]+) operator hours", text).groups()
+    approver = re.search(r"freed ([\d,]+) approver hours", text).group(1)
+    operator = re.search(r"Push automation freed ([\d,]+) operator hours", text).group(1)
     return float(approver.replace(",", "")), float(operator.replace(",", ""))
 
 
@@ -92,7 +93,8 @@ def test_report_on_another_companys_exports(smaller_company, tmp_path):
 @pytest.mark.notebook
 def test_report_on_the_sample_data(tmp_path):
     text = page_text(render(DATA_DIR, tmp_path))
-    assert "Kestrel Cloud's back office: value report, Jan 2024 to Dec 2024" in text
+    assert "The back office: value report, Jan 2024 to Dec 2024" in text
+    assert "Not in this report" not in text, "the sample folder has every file: every part is shown"
     assert "36 to 19 hours" in text  # the planted halving of approval cycle time
     estimate, low, high, strength = lift_sentence(text)
     assert low <= 5.0 <= high and low > 0
@@ -101,3 +103,51 @@ def test_report_on_the_sample_data(tmp_path):
     approver, operator = reported_hours(text)
     assert (approver, operator) == pytest.approx(
         hours_freed_by_hand(DATA_DIR, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-01-01")), rel=0.05)
+
+
+@pytest.mark.notebook
+def test_report_on_one_system_shows_its_parts_and_names_the_files_for_the_rest(tmp_path):
+    folder = write_sample_subset(tmp_path / "approvals only", ["approvals", "approval_steps", "wages", "changes"])
+    html = render(folder, tmp_path / "out")
+    text = page_text(html)
+    assert "36 to 19 hours" in text
+    assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED})" in text
+    assert "lead scoring" not in text.split("Not in this report")[0], "no CRM headline without CRM files"
+    for line in ["Conversion lift: add leads.csv", "Adoption of lead scoring: add usage_events.csv",
+                 "Push automation: add push_campaigns.csv", "Project costs: add project_costs.csv",
+                 "Revenue: it is priced from the conversion lift", "Net value: it needs the project costs"]:
+        assert line in text
+    assert "nan" not in text.lower().split()
+    assert html.read_text(encoding="utf-8").count("<img") == 3  # cycle time, approver hours, their money
+
+
+@pytest.mark.notebook
+def test_report_with_nothing_it_can_show_fails_in_one_line(tmp_path, capsys):
+    folder = write_sample_subset(tmp_path / "no change log", ["approvals", "approval_steps", "wages"])
+    with pytest.raises(SystemExit) as exit_:
+        main(["--data", str(folder), "--out", str(tmp_path / "out")])
+    assert exit_.value.code == 1
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "Traceback" not in error
+    assert "nothing to report" in error and "approval automation: add changes.csv" in error
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("months", [3, 12])
+def test_report_on_too_little_history_says_so_instead_of_crashing(tmp_path, months):
+    until = pd.Timestamp("2023-01-02") + pd.DateOffset(months=months)
+    folder = write_sample_subset(tmp_path / f"{months} months", REPORT_TABLES, until=until)
+    text = page_text(render(folder, tmp_path / "out"))
+    assert "Conversion lift: too little history: no team has 18 weeks of leads before its rollout" in text
+    assert "Approval automation: too little history" in text
+    assert "Push automation: too little history" in text
+    assert "nan" not in text.lower().split()
+
+
+@pytest.mark.notebook
+def test_report_when_no_lead_converted_has_no_revenue_line_and_no_nan(tmp_path):
+    folder = write_sample_subset(tmp_path / "no wins", REPORT_TABLES, no_wins=True)
+    text = page_text(render(folder, tmp_path / "out"))
+    assert "Conversion lift: no lead converted, so there is no conversion rate to compare" in text
+    assert "Revenue: it is priced from the conversion lift, which is not shown" in text
+    assert "nan" not in text.lower().split() and "nan CNY" not in text

@@ -174,8 +174,7 @@ def stack_clean_controls(panel: pd.DataFrame, window: tuple[int, int] | None = N
     the corrective weight that gives each stack's controls the share its treated teams have.
     """
     stacks = []
-    cohorts = sorted(panel["rollout_week"].dropna().unique())
-    last_week = panel["week"].max()
+    cohorts = sorted(panel["rollout_week"].dropna().unique()) if window is None else _fitting_cohorts(panel, window)
     for cohort in cohorts:
         if window is None:
             treated = panel[panel["rollout_week"] == cohort].assign(treated=1.0)
@@ -183,20 +182,48 @@ def stack_clean_controls(panel: pd.DataFrame, window: tuple[int, int] | None = N
             controls = panel[(panel["rollout_week"] != cohort) & untreated_then].assign(treated=0.0)
         else:
             pre, post = window
-            if cohort - pre < panel["week"].min() or cohort + post > last_week:
-                continue
             in_window = panel["week"].between(cohort - pre, cohort + post)
             treated = panel[in_window & (panel["rollout_week"] == cohort)].assign(treated=1.0)
-            clean = panel["rollout_week"].isna() | (panel["rollout_week"] > cohort + post)
-            controls = panel[in_window & clean].assign(treated=0.0)
-            if controls.empty:
-                continue
+            controls = panel[in_window & _clean_controls(panel, cohort + post)].assign(treated=0.0)
         stack = pd.concat([treated, controls], ignore_index=True)
         stacks.append(stack.assign(stack=int(cohort), event_time=stack["week"] - cohort))
     stacked = pd.concat(stacks, ignore_index=True)
     if window is not None:
         stacked["weight"] = stacked["leads"] * _stack_weights(stacked)
     return stacked
+
+
+def _clean_controls(panel: pd.DataFrame, until_week: float) -> pd.Series:
+    """Rows of teams still untreated at `until_week` (or never treated)."""
+    return panel["rollout_week"].isna() | (panel["rollout_week"] > until_week)
+
+
+def _fitting_cohorts(panel: pd.DataFrame, window: tuple[int, int]) -> list[float]:
+    """Rollout cohorts whose trimmed window lies inside the data and that have a clean control in it."""
+    pre, post = window
+    fitting = []
+    for cohort in sorted(panel["rollout_week"].dropna().unique()):
+        if cohort - pre < panel["week"].min() or cohort + post > panel["week"].max():
+            continue
+        in_window = panel["week"].between(cohort - pre, cohort + post)
+        if (in_window & _clean_controls(panel, cohort + post)).any():
+            fitting.append(cohort)
+    return fitting
+
+
+def history_problem(panel: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW) -> str | None:
+    """Why the trimmed staged-rollout estimators cannot run on `panel`, in one sentence; None if they can."""
+    if panel.empty:
+        return "no leads old enough to have converted"
+    if panel["won"].sum() == 0:
+        return "no lead converted, so there is no conversion rate to compare"
+    if panel["rollout_week"].isna().all():
+        return "no team has a rollout date (sales_teams.crm_rollout_date), so nothing was rolled out to compare"
+    if not _fitting_cohorts(panel, window):
+        pre, post = window
+        return (f"too little history: no team has {pre} weeks of leads before its rollout and {post} after it "
+                "while another team is still without the feature to compare with")
+    return None
 
 
 def _stack_weights(stacked: pd.DataFrame) -> np.ndarray:

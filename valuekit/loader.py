@@ -1265,6 +1265,18 @@ def load_tables(data_dir: str | Path, names: list[str] | None = None,
     return {name: frames[name] for name in wanted}
 
 
+def present_tables(data_dir: str | Path, names: list[str]) -> list[str]:
+    """Those of ``names`` whose file is in ``data_dir`` and loadable: every table its keys refer to is there too.
+
+    For a page that shows what it can from a partial folder; ``load_tables`` then validates them.
+    """
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: data folder not found")
+    on_disk = {name for name in TABLES if (folder / f"{name}.csv").is_file() or (folder / f"{name}.parquet").is_file()}
+    return [name for name in names if set(_dependencies([name])) <= on_disk]
+
+
 def load_csv(path: str | Path, spec: dict, bounds: Mapping[str, tuple] | None = None) -> pd.DataFrame:
     """Validate and load one CSV file against a table spec (fields and primary key, as in schema.TABLES).
 
