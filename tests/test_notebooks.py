@@ -20,6 +20,12 @@ DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
 # Glue rounds to SIGNIFICANT_DIGITS; tables may show money to the yuan, but never a float's last bits.
 MAX_SHOWN_DIGITS = SIGNIFICANT_DIGITS + 2
 TEMPLATE_HEADINGS = ("## Overview", "## Prerequisites", "## Summary", "## Exercises", "## What's next")
+# The section of CONTRIBUTING.md that states each rule, named in the failure message so that it points back there.
+TEMPLATE = 'see CONTRIBUTING.md, "The notebook template"'
+PRECISION = 'see CONTRIBUTING.md, "Numbers: the precision rule"'
+VOCABULARY = 'see CONTRIBUTING.md, "The evidence vocabulary"'
+DATES = 'see CONTRIBUTING.md, "Dates and the change log"'
+NAMES = 'see CONTRIBUTING.md, "Names"'
 
 
 def significant_digits(number: str) -> int:
@@ -45,9 +51,9 @@ def test_there_are_notebooks():
 def test_every_toc_entry_exists_and_every_notebook_is_listed():
     listed = toc_files()
     for entry in listed:
-        assert any((ROOT / f"{entry}{suffix}").is_file() for suffix in (".md", ".ipynb")), entry
+        assert any((ROOT / f"{entry}{suffix}").is_file() for suffix in (".md", ".ipynb")), f"{entry}: no such page"
     for notebook in NOTEBOOKS:
-        assert notebook.relative_to(ROOT).with_suffix("").as_posix() in listed, notebook
+        assert notebook.relative_to(ROOT).with_suffix("").as_posix() in listed, f"{notebook} not in _toc.yml ({NAMES})"
 
 
 def code_cells(path: Path) -> list:
@@ -70,14 +76,14 @@ each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 @each_notebook
 def test_first_code_cell_holds_the_parameters(path: Path):
     first = code_cells(path)[0]
-    assert "parameters" in first.metadata.get("tags", []), "first code cell must be tagged 'parameters'"
-    assert "DATA_DIR" in first.source, "the parameters cell must set DATA_DIR"
+    assert "parameters" in first.metadata.get("tags", []), f"first code cell must be tagged 'parameters' ({TEMPLATE})"
+    assert "DATA_DIR" in first.source, f"the parameters cell must set DATA_DIR ({TEMPLATE})"
 
 
 @each_notebook
 def test_outputs_come_from_one_clean_run(path: Path):
     counts = [cell.execution_count for cell in code_cells(path)]
-    assert counts == list(range(1, len(counts) + 1)), "re-run top to bottom: make notebooks"
+    assert counts == list(range(1, len(counts) + 1)), f"re-run top to bottom: make notebooks ({TEMPLATE})"
 
 
 @each_notebook
@@ -85,21 +91,21 @@ def test_follows_the_cookbook_template(path: Path):
     markdown = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells
                          if cell.cell_type == "markdown")
     missing = [heading for heading in TEMPLATE_HEADINGS if heading not in markdown]
-    assert missing == [], f"missing sections: {missing}"
+    assert missing == [], f"missing sections: {missing} ({TEMPLATE})"
 
 
 @each_notebook
 def test_no_errors_or_stderr(path: Path):
     bad = [cell.source[:60] for cell, output in outputs(path)
            if output.get("name") == "stderr" or output.output_type == "error"]
-    assert bad == [], f"error or stderr output in: {bad}"
+    assert bad == [], f"error or stderr output in: {bad} ({TEMPLATE})"
 
 
 @each_notebook
 def test_no_addresses_paths_or_clock_times(path: Path):
     unstable = [match.group() for _, output in outputs(path) for text in output_texts(output)
                 for match in UNSTABLE_OUTPUT.finditer(text)]
-    assert unstable == [], f"output differs between machines or runs: {unstable[:5]}"
+    assert unstable == [], f"output differs between machines or runs: {unstable[:5]} ({TEMPLATE})"
 
 
 @each_notebook
@@ -107,7 +113,7 @@ def test_numbers_shown_at_the_precision_they_carry(path: Path):
     """BLAS kernels differ in the last bits: glue keeps 6 significant digits, and no output shows more than 8."""
     noisy = [number for _, output in outputs(path) for text in output_texts(output)
              for number in DECIMAL.findall(text) if significant_digits(number) > MAX_SHOWN_DIGITS]
-    assert noisy == [], f"round these (valuekit.glue): {noisy[:5]}"
+    assert noisy == [], f"round these (valuekit.glue): {noisy[:5]} ({PRECISION})"
 
 
 @each_notebook
@@ -115,7 +121,7 @@ def test_glued_values_are_python_scalars(path: Path):
     glued = [output["data"]["application/papermill.record/text/plain"] for _, output in outputs(path)
              if "application/papermill.record/text/plain" in output.get("data", {})]
     numpy = [value for value in glued if value.startswith("np.")]
-    assert numpy == [], f"glued numpy scalars, which prose cannot format: {numpy}"
+    assert numpy == [], f"glued numpy scalars, which prose cannot format: {numpy} ({PRECISION})"
 
 
 @each_notebook
@@ -123,8 +129,8 @@ def test_figures_have_alt_text_and_caption(path: Path):
     for cell, output in outputs(path):
         if "image/png" in output.get("data", {}):
             figure = cell.metadata.get("mystnb", {})
-            assert figure.get("image", {}).get("alt"), f"figure without alt text: {cell.source[:60]}"
-            assert figure.get("figure", {}).get("caption"), f"figure without caption: {cell.source[:60]}"
+            assert figure.get("image", {}).get("alt"), f"figure without alt text: {cell.source[:60]} ({TEMPLATE})"
+            assert figure.get("figure", {}).get("caption"), f"figure without caption: {cell.source[:60]} ({TEMPLATE})"
 
 
 @each_notebook
@@ -133,7 +139,7 @@ def test_attribution_strengths_come_from_the_vocabulary(path: Path):
     typed = [node.value for cell in code_cells(path) for node in ast.walk(ast.parse(cell.source))
              if isinstance(node, ast.Constant) and isinstance(node.value, str)
              and any(strength in node.value.lower() for strength in ATTRIBUTION_STRENGTHS)]
-    assert typed == [], f"use valuekit.vocabulary's constants instead of: {typed}"
+    assert typed == [], f"use valuekit.vocabulary's constants instead of: {typed} ({VOCABULARY})"
 
 
 @each_notebook
@@ -144,7 +150,7 @@ def test_knows_nothing_of_the_sample_generator(path: Path):
     names = {alias.name for node in imports for alias in node.names} | {
         f"{node.module}.{alias.name}" for node in imports if isinstance(node, ast.ImportFrom) for alias in node.names}
     sample = {name for name in names if name.split(".")[-1] in ("company", "generate") or "valuekit.company" in name}
-    assert sample == set(), f"imports the sample generator: {sample}"
+    assert sample == set(), f"imports the sample generator: {sample} ({DATES})"
 
 
 def test_significant_digits_counts_what_precision_means():
