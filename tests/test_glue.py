@@ -1,4 +1,5 @@
-"""Numbers for prose and tables come out the same whatever the BLAS kernel's last bits."""
+"""Numbers for prose and tables come out the same whatever the BLAS kernel's last bits (CONTRIBUTING.md, "Numbers:
+the precision rule")."""
 
 import numpy as np
 import pandas as pd
