@@ -105,7 +105,7 @@ def test_shipped_metric_card_template_has_the_card_fields():
 def test_monthly_hours_freed_leaves_out_the_change_month():
     months = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"])
     by_month = pd.DataFrame({"touch_hours": [100.0, 110.0, 70.0, 40.0, 30.0]}, index=months)
-    assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == pytest.approx(105.0 - 35.0)
+    assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == (105.0, 35.0, 70.0)
 
 
 def test_prep_time_saving_on_known_input_and_without_automation():
@@ -135,6 +135,6 @@ def test_the_two_definitions_of_hours_freed_differ_when_the_volume_moves():
                             index=months)
     per_request = metrics.hours_freed_per_request(by_month, pd.Timestamp("2024-03-15"))
     assert per_request == (10.0, 5.0, 5.0)
-    assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == 0.0  # the same hours a month
+    assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")).freed == 0.0  # the same hours a month
     nothing_after = metrics.hours_freed_per_request(by_month.iloc[:3], pd.Timestamp("2024-03-15"))
     assert nothing_after.before == 10.0 and np.isnan(nothing_after.after) and np.isnan(nothing_after.freed)

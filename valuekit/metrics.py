@@ -63,10 +63,14 @@ def _before_and_after(by_month: pd.DataFrame, change: pd.Timestamp) -> tuple[pd.
     return by_month[by_month.index < change_month], by_month[by_month.index > change_month]
 
 
-def monthly_hours_freed(by_month: pd.DataFrame, change: pd.Timestamp) -> float:
-    """Mean touch hours per month before a change minus after it, leaving out the month of the change."""
-    before, after = _before_and_after(by_month, change)
-    return float(before["touch_hours"].mean() - after["touch_hours"].mean())
+def monthly_hours_freed(by_month: pd.DataFrame, change: pd.Timestamp) -> HoursFreed:
+    """Mean approver touch hours per month before a change and after it, leaving out the month of the change.
+
+    ``freed`` is the capacity the team gets back each month, so a change in the number of requests counts in
+    it too; :func:`hours_freed_per_request` holds the volume out.
+    """
+    before, after = (float(months["touch_hours"].mean()) for months in _before_and_after(by_month, change))
+    return HoursFreed(before, after, before - after)
 
 
 def hours_freed_per_request(by_month: pd.DataFrame, change: pd.Timestamp) -> HoursFreed:
