@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .vocabulary import APPROVER_ROLES, STAGES  # the contract's vocabulary: the company follows it
+from .vocabulary import ACTION_CHANNELS, APPROVER_ROLES, STAGES, SYSTEMS  # the contract's vocabulary
 
 DEFAULT_SEED = 20230102
 START = pd.Timestamp("2023-01-02")  # a Monday; the company's two years start here
@@ -224,6 +224,100 @@ PLANTED_TRUTHS = {
     "push_median_minutes_manual": PUSH_MEDIAN_MINUTES_MANUAL,
     "push_median_minutes_automated": PUSH_MEDIAN_MINUTES_AUTOMATED,
 }
+
+# The middle office: a shared customer-record service (sign-in, customer profiles, subscriptions and payments)
+# that front offices call instead of building their own. Its randomness comes from its own generator
+# ([seed, 3]), so adding it changed no other table.
+SHARED_SERVICE_LIVE = pd.Timestamp("2023-09-04")
+SHARED_SERVICE_BUILD = ("2023-04", 5, 90_000.0)  # first build month, build months, build cost per month
+CHARGEBACK_START = pd.Timestamp("2024-07-01")  # showback (usage reports) from go-live, billed from here
+PLATFORM_TEAM_CNY_PER_MONTH = 110_000.0
+INFRA_BASE_CNY_PER_MONTH = 18_000.0
+INFRA_CNY_PER_MILLION_CALLS = 1_200.0
+FRONT_OFFICE_NAMES = (
+    "Booking widget", "iOS app", "Android app", "WeChat mini-program", "Partner portal", "Self-serve billing page",
+    "Annual-plan checkout", "Referral programme", "Team trial sign-up", "Clinic edition", "Salon edition",
+    "Fitness edition", "Hong Kong site", "Singapore site", "Enterprise API", "Marketplace connector", "Event pages",
+    "Gift cards", "Loyalty points", "Waitlist", "Online deposits", "SMS reminders", "Review collection",
+    "Staff rota app", "Customer self-service portal",
+)
+FRONT_OFFICE_SPACING_WEEKS = 3  # a new front office kicks off about every three weeks
+FRONT_OFFICE_BASE_WEEKS = 4.0
+WEEKS_PER_SCOPE_POINT = 0.35
+OWN_RECORDS_WEEKS = 7.0  # building its own customer records, sign-in and payments
+SHARED_INTEGRATION_WEEKS = 1.0  # integrating with the shared service instead
+LAUNCH_WEEKS_SAVED = OWN_RECORDS_WEEKS - SHARED_INTEGRATION_WEEKS
+LAUNCH_NOISE_WEEKS = 0.8
+OWN_AFTER_LIVE_EVERY = 4  # after go-live every fourth front office still builds its own records
+SCOPE_START_POINTS = 12.0
+SCOPE_GROWTH_POINTS_PER_YEAR = 12.0  # later front offices are bigger: a naive comparison misleads
+MEDIAN_CALLS_PER_MONTH = 3_000_000
+CHARGEBACK_CALL_CHANGE = -0.25  # consumers trim a quarter of their calls once they pay for them
+
+# Security: the HR roster, accounts, permission grants and reviews, destructive actions and their audit log,
+# and the people behind each approval. Its randomness comes from its own generator ([seed, 4]).
+ACCESS_REVIEW_START = pd.Timestamp("2024-01-08")  # the first quarterly permission review opens
+ACCESS_REVIEW_EVERY_MONTHS = 3
+ACCESS_REVIEW_DAYS = 28  # each review cycle closes four weeks after it opens
+REVIEW_COVERAGE = {"crm": 0.95, "service_desk": 0.90, "approvals": 1.0, "content": 0.50}
+OFFBOARDING_MISSED_ACCOUNTS = 8  # leavers' accounts in the checklist's systems that offboarding forgets anyway
+UNWATCHED_SYSTEM = "content"  # local accounts: not on the offboarding checklist, and its reviewer keeps every grant
+EXPORT_AUDIT_FIX = pd.Timestamp("2024-06-03")  # from here CRM exports through the API write an audit record
+LEAD_REQUEST_SHARE = 0.06  # requests team leads submit for their own deals
+LEGAL_COVER = (pd.Timestamp("2023-08-07"), pd.Timestamp("2023-09-01"))  # a finance approver signs for legal
+# (department, job, seats, share of a seat's occupant leaving per year)
+STAFF_SEATS = [
+    ("finance", "finance_approver", 4, 0.10),
+    ("legal", "legal_counsel", 2, 0.0),
+    ("service", "service_agent", 16, 0.30),
+    ("operations", "ops_specialist", 6, 0.25),
+    ("engineering", "engineer", 8, 0.15),
+    ("product", "product_manager", 6, 0.10),
+]
+# What each job holds: system -> permissions. Engineers and PMs hold admin rights in the systems of their seat.
+ACCOUNT_PLAN = {
+    "sales_rep": {"crm": ("user",), "approvals": ("user",)},
+    "team_lead": {"crm": ("user", "export"), "approvals": ("user", "approver")},
+    "sales_director": {"crm": ("user", "export"), "approvals": ("approver",)},
+    "finance_approver": {"approvals": ("approver",), "crm": ("export",)},
+    "legal_counsel": {"approvals": ("approver",)},
+    "service_agent": {"service_desk": ("user",), "crm": ("user",)},
+    "ops_specialist": {"content": ("user",)},
+}
+# (system, action, mean per workday, permission needed, channel shares ui/api/batch_job)
+DESTRUCTIVE_ACTION_RATES = [
+    ("crm", "delete_record", 1.2, "user", (0.85, 0.15, 0.0)),
+    ("crm", "bulk_export", 0.8, "export", (0.4, 0.6, 0.0)),
+    ("crm", "merge_records", 0.6, "user", (0.85, 0.15, 0.0)),
+    ("crm", "permission_change", 0.1, "admin", (1.0, 0.0, 0.0)),
+    ("service_desk", "delete_record", 1.0, "user", (0.9, 0.0, 0.1)),
+    ("service_desk", "bulk_export", 0.2, "admin", (0.85, 0.15, 0.0)),
+    ("service_desk", "permission_change", 0.1, "admin", (1.0, 0.0, 0.0)),
+    ("approvals", "delete_record", 0.1, "admin", (0.85, 0.15, 0.0)),
+    ("approvals", "permission_change", 0.1, "admin", (1.0, 0.0, 0.0)),
+    ("content", "delete_record", 0.5, "user", (0.85, 0.15, 0.0)),
+    ("content", "permission_change", 0.05, "admin", (1.0, 0.0, 0.0)),
+]
+
+
+PLANTED_TRUTHS.update({
+    "launch_weeks_saved": LAUNCH_WEEKS_SAVED,
+    "weeks_per_scope_point": WEEKS_PER_SCOPE_POINT,
+    "infra_cny_per_million_calls": INFRA_CNY_PER_MILLION_CALLS,
+    "platform_fixed_cny_per_month": PLATFORM_TEAM_CNY_PER_MONTH + INFRA_BASE_CNY_PER_MONTH,
+    "chargeback_call_change": CHARGEBACK_CALL_CHANGE,
+    "review_coverage_by_system": dict(REVIEW_COVERAGE),
+})
+
+
+def unlogged_path(system, action, channel, performed_at):
+    """The planted audit-log gaps: CRM exports through the API before the fix, and the service desk's batch
+    deletions (always). Works on scalars or arrays."""
+    crm_api_export = (np.asarray(system) == "crm") & (np.asarray(action) == "bulk_export") & (
+        np.asarray(channel) == "api") & (pd.DatetimeIndex(np.atleast_1d(performed_at)) < EXPORT_AUDIT_FIX)
+    batch_delete = (np.asarray(system) == "service_desk") & (np.asarray(action) == "delete_record") & (
+        np.asarray(channel) == "batch_job")
+    return crm_api_export | batch_delete
 
 
 def _workdays() -> pd.DatetimeIndex:
@@ -577,6 +671,292 @@ def _pm_answers(rng: np.random.Generator, items: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["pm_id", "item_id", "agreement", "evidence"])
 
 
+def _middle_office(seed: int) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Front offices, their calls to the shared customer-record service, and its costs; and the realised truths.
+
+    Launch time is base + scope x weeks per point + (integration if on the shared service, else building its
+    own records) + noise; scope grows over time, so later (shared) front offices are bigger.
+    """
+    rng = np.random.default_rng([seed, 3])
+    n = len(FRONT_OFFICE_NAMES)
+    kickoff_weeks = np.arange(n) * FRONT_OFFICE_SPACING_WEEKS + rng.integers(0, 2, n)
+    kickoff = pd.DatetimeIndex(START + pd.to_timedelta(kickoff_weeks * 7, unit="D"))
+    after_live = np.asarray(kickoff >= SHARED_SERVICE_LIVE)
+    position_after = np.cumsum(after_live) - 1
+    shared = after_live & (position_after % OWN_AFTER_LIVE_EVERY != OWN_AFTER_LIVE_EVERY - 1)
+    years = (kickoff - START).days.to_numpy() / 365.25
+    scope = np.round(SCOPE_START_POINTS + SCOPE_GROWTH_POINTS_PER_YEAR * years + rng.normal(0.0, 4.0, n)).clip(5)
+    weeks = (FRONT_OFFICE_BASE_WEEKS + WEEKS_PER_SCOPE_POINT * scope
+             + np.where(shared, SHARED_INTEGRATION_WEEKS, OWN_RECORDS_WEEKS) + rng.normal(0.0, LAUNCH_NOISE_WEEKS, n))
+    launched = kickoff + pd.to_timedelta(np.round(weeks * 7), unit="D")
+    assert launched.max() <= END, "a front office would launch after the data ends"
+    ids = [f"F{i:02d}" for i in range(1, n + 1)]
+    front_offices = pd.DataFrame({
+        "front_office_id": ids,
+        "name": FRONT_OFFICE_NAMES,
+        "kickoff_on": kickoff.strftime("%Y-%m-%d"),
+        "launched_on": launched.strftime("%Y-%m-%d"),
+        "scope_points": scope.astype(int),
+        "customer_records": np.where(shared, "shared", "own"),
+    })
+
+    months = pd.date_range(START.replace(day=1), END, freq="MS")
+    base_calls = MEDIAN_CALLS_PER_MONTH * np.exp(rng.normal(0.0, 0.7, n))
+    usage_rows = []
+    for i in np.flatnonzero(shared):
+        first = launched[i].to_period("M").to_timestamp()
+        for month in months[months >= first]:
+            ramp = 0.5 if month == first else 1.0  # live for part of its first month
+            response = 1 + CHARGEBACK_CALL_CHANGE if month >= CHARGEBACK_START else 1.0
+            calls = base_calls[i] * ramp * response * np.exp(rng.normal(0.0, 0.06))
+            usage_rows.append((month, ids[i], int(round(calls, -3))))
+    usage = pd.DataFrame(usage_rows, columns=["month", "front_office_id", "api_calls"]).sort_values(
+        ["month", "front_office_id"], ignore_index=True)
+    calls_by_month = usage.groupby("month")["api_calls"].sum()
+
+    build_first, build_months, build_cost = SHARED_SERVICE_BUILD
+    build_start = pd.Timestamp(build_first + "-01")
+    live_month = SHARED_SERVICE_LIVE.to_period("M").to_timestamp()
+    cost_rows = []
+    for month in months:
+        if build_start <= month < build_start + pd.DateOffset(months=build_months):
+            cost_rows.append((month, "build", build_cost))
+        elif month >= live_month:
+            calls = float(calls_by_month.get(month, 0))
+            infra = INFRA_BASE_CNY_PER_MONTH + INFRA_CNY_PER_MILLION_CALLS * calls / 1e6 + rng.normal(0.0, 1_500.0)
+            cost_rows += [(month, "platform_team", PLATFORM_TEAM_CNY_PER_MONTH),
+                          (month, "infrastructure", round(infra))]
+    costs = pd.DataFrame(cost_rows, columns=["month", "cost_item", "amount_cny"])
+    costs["amount_cny"] = costs["amount_cny"].astype(float)
+    for frame in (usage, costs):
+        frame["month"] = frame["month"].dt.strftime("%Y-%m-%d")
+    truths = {"shared_service_reuse_rate": round(float(shared.sum() / after_live.sum()), 6)}
+    return {"front_offices": front_offices, "service_usage": usage, "service_costs": costs}, truths
+
+
+def _staff(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+    """The HR roster: the reps (who stay), team leads and a sales director, and seats that turn over."""
+    rows = [(rep.rep_id, "sales", "sales_rep", rep.team_id, rep.hired_on, None, "") for rep in reps.itertuples()]
+    people = 0
+
+    def next_id() -> str:
+        nonlocal people
+        people += 1
+        return f"E{people:03d}"
+
+    def hired_before_start() -> str:
+        return (START - pd.DateOffset(months=int(rng.integers(12, 72)))).strftime("%Y-%m-%d")
+
+    for team_id in teams["team_id"]:
+        rows.append((next_id(), "sales", "team_lead", team_id, hired_before_start(), None, ""))
+    rows.append((next_id(), "sales", "sales_director", None, hired_before_start(), None, ""))
+    last_leaving = END - pd.Timedelta(days=14)  # nobody leaves in the last fortnight: the end count is settled
+    for department, job, seats, leave_rate in STAFF_SEATS:
+        for seat in range(seats):
+            hired, clock = pd.Timestamp(hired_before_start()), START
+            while True:
+                stay_days = rng.exponential(365.25 / leave_rate) if leave_rate else np.inf
+                leaves = clock + pd.Timedelta(days=int(min(stay_days, 10_000)))
+                left = leaves if leaves <= last_leaving else None
+                rows.append((next_id(), department, job, None, hired.strftime("%Y-%m-%d"),
+                             None if left is None else left.strftime("%Y-%m-%d"), f"{job}:{seat}"))
+                if left is None:
+                    break
+                hired = clock = left + pd.Timedelta(days=int(rng.integers(10, 41)))
+                if hired > last_leaving:
+                    break
+    return pd.DataFrame(rows, columns=["staff_id", "department", "job", "team_id", "hired_on", "left_on", "seat"])
+
+
+def _seat_systems(job: str, seat: str) -> dict[str, tuple[str, ...]]:
+    """The systems and permissions a person holds: by job, and for engineers and PMs by seat."""
+    if job in ACCOUNT_PLAN:
+        return ACCOUNT_PLAN[job]
+    index = int(seat.split(":")[1])
+    if job == "engineer":  # each engineering seat administers two systems
+        return {SYSTEMS[index % 4]: ("user", "admin"), SYSTEMS[(index + 1) % 4]: ("user", "admin")}
+    return {SYSTEMS[index % 4]: ("user", "admin")}  # a PM administers the system they own
+
+
+def _security(seed: int, teams: pd.DataFrame, reps: pd.DataFrame, approvals: pd.DataFrame,
+              steps: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Roster, accounts, grants, reviews, destructive actions, audit log and approval people; and realised truths."""
+    rng = np.random.default_rng([seed, 4])
+    staff = _staff(rng, teams, reps)
+    hired = pd.to_datetime(staff["hired_on"]).to_numpy()
+    left = pd.to_datetime(staff["left_on"]).to_numpy()
+
+    # Accounts and grants, created on the first day; offboarding disables a leaver's accounts on the last
+    # working day or the next, except the ones it misses.
+    accounts, grants = [], []
+    for person in staff.itertuples():
+        for system, permissions in _seat_systems(person.job, person.seat).items():
+            accounts.append([f"U{len(accounts) + 1:04d}", person.staff_id, system, person.hired_on, person.Index])
+            grants += [[len(accounts) - 1, permission, person.hired_on] for permission in permissions]
+    account_person = np.array([account[4] for account in accounts])
+    account_system = np.array([account[2] for account in accounts])
+    disabled = np.full(len(accounts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    leavers = np.flatnonzero(~np.isnat(left[account_person]))
+    disabled[leavers] = left[account_person[leavers]] + rng.integers(0, 2, len(leavers)).astype("timedelta64[D]")
+    watched = leavers[account_system[leavers] != UNWATCHED_SYSTEM]
+    missed = np.concatenate([leavers[account_system[leavers] == UNWATCHED_SYSTEM],
+                             rng.choice(watched, size=min(OFFBOARDING_MISSED_ACCOUNTS, len(watched)), replace=False)])
+    disabled[missed] = np.datetime64("NaT")
+    grant_account = np.array([grant[0] for grant in grants])
+    granted = pd.to_datetime([grant[2] for grant in grants]).to_numpy()
+
+    # Quarterly permission reviews: each covers a planted share of each system's grants active when it opens; a
+    # grant whose owner has left is revoked, and the account with it, except in the unwatched system, whose
+    # reviewer keeps every grant.
+    reviews = []
+    owners = {system: staff.index[(staff["job"] == "product_manager")].to_numpy() for system in SYSTEMS}
+    cycle = ACCESS_REVIEW_START
+    while cycle < END:
+        for system in SYSTEMS:
+            active = (granted <= np.datetime64(cycle)) & (account_system[grant_account] == system)
+            active &= np.isnat(disabled[grant_account]) | (disabled[grant_account] > np.datetime64(cycle))
+            scope = np.flatnonzero(active)
+            chosen = np.sort(rng.choice(scope, size=int(round(REVIEW_COVERAGE[system] * len(scope))), replace=False))
+            day_of = {account: cycle + pd.Timedelta(days=int(rng.integers(0, ACCESS_REVIEW_DAYS)))
+                      for account in np.unique(grant_account[chosen])}
+            for grant in chosen:
+                account = grant_account[grant]
+                when = day_of[account]
+                person = account_person[account]
+                gone = not np.isnat(left[person]) and left[person] < np.datetime64(when) and system != UNWATCHED_SYSTEM
+                employed = [pm for pm in owners[system] if pm != person and hired[pm] <= np.datetime64(when)
+                            and (np.isnat(left[pm]) or left[pm] >= np.datetime64(when))]
+                reviewer = staff.at[employed[int(rng.integers(0, len(employed)))], "staff_id"]
+                reviews.append((f"G{grant + 1:04d}", when, reviewer, "revoke" if gone else "keep"))
+                if gone and np.isnat(disabled[account]):
+                    disabled[account] = np.datetime64(when)
+        cycle = cycle + pd.DateOffset(months=ACCESS_REVIEW_EVERY_MONTHS)
+    grant_revoked = disabled[grant_account]
+
+    accounts_frame = pd.DataFrame({
+        "account_id": [account[0] for account in accounts],
+        "staff_id": [account[1] for account in accounts],
+        "system": account_system,
+        "created_on": [account[3] for account in accounts],
+        "disabled_on": pd.DatetimeIndex(disabled).strftime("%Y-%m-%d"),
+    })
+    grants_frame = pd.DataFrame({
+        "grant_id": [f"G{i + 1:04d}" for i in range(len(grants))],
+        "account_id": accounts_frame["account_id"].to_numpy()[grant_account],
+        "permission": [grant[1] for grant in grants],
+        "granted_on": [grant[2] for grant in grants],
+        "revoked_on": pd.DatetimeIndex(grant_revoked).strftime("%Y-%m-%d"),
+    })
+    reviews_frame = pd.DataFrame(reviews, columns=["grant_id", "reviewed_on", "reviewer_id", "decision"])
+    reviews_frame = reviews_frame.sort_values(["reviewed_on", "grant_id"], ignore_index=True)
+    reviews_frame["reviewed_on"] = reviews_frame["reviewed_on"].dt.strftime("%Y-%m-%d")
+
+    # Destructive actions, each by an account that holds the permission, is active and whose owner is employed.
+    has = {permission: np.zeros(len(accounts), dtype=bool) for permission in ("user", "export", "admin")}
+    for account, permission, _day in grants:
+        if permission in has:
+            has[permission][account] = True
+    created = pd.to_datetime(accounts_frame["created_on"]).to_numpy()
+    actions = []
+    for day in _workdays():
+        today = np.datetime64(day)
+        usable = (created <= today) & (np.isnat(disabled) | (disabled > today))
+        usable &= np.isnat(left[account_person]) | (left[account_person] >= today)
+        for system, action, rate, permission, channel_shares in DESTRUCTIVE_ACTION_RATES:
+            count = rng.poisson(rate)
+            candidates = np.flatnonzero(usable & (account_system == system) & has[permission])
+            for _ in range(count if len(candidates) else 0):
+                channel = ACTION_CHANNELS[rng.choice(3, p=channel_shares)]
+                start_minute = 2 * 60 if channel == "batch_job" else 9 * 60
+                minute = start_minute + int(rng.integers(0, 60 if channel == "batch_job" else 10 * 60))
+                account = candidates[int(rng.integers(0, len(candidates)))]
+                actions.append((account, system, action, channel, day + pd.Timedelta(minutes=minute)))
+    actions_frame = pd.DataFrame(actions, columns=["account", "system", "action", "channel", "performed_at"])
+    actions_frame = actions_frame.sort_values(["performed_at", "account"], kind="stable", ignore_index=True)
+    actions_frame.insert(0, "action_id", [f"X{i:05d}" for i in range(1, len(actions_frame) + 1)])
+    actions_frame["account_id"] = accounts_frame["account_id"].to_numpy()[actions_frame["account"]]
+    logged = ~unlogged_path(actions_frame["system"], actions_frame["action"], actions_frame["channel"],
+                            actions_frame["performed_at"])
+    audit = actions_frame.loc[logged, ["action_id", "performed_at"]].copy()
+    audit["logged_at"] = (audit["performed_at"] + pd.to_timedelta(rng.integers(0, 3, len(audit)), unit="s")
+                          ).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    actions_frame["performed_at"] = actions_frame["performed_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+
+    # The people behind each approval: a rep submits (a team lead, now and then, for their own deal), the
+    # submitter's team lead signs the first step, a finance approver and a legal counsel the others. Before the
+    # rules engine, a team lead's own request went to the sales director; the engine routes it to the
+    # submitter's team lead, the submitter. During LEGAL_COVER one finance approver signs for legal too.
+    submitted = pd.to_datetime(approvals["submitted_at"]).to_numpy()
+    leads_of = dict(zip(staff.loc[staff["job"] == "team_lead", "team_id"],
+                        staff.loc[staff["job"] == "team_lead", "staff_id"], strict=True))
+    director = staff.loc[staff["job"] == "sales_director", "staff_id"].iloc[0]
+    rep_team = dict(zip(reps["rep_id"], reps["team_id"], strict=True))
+    by_lead = rng.random(len(approvals)) < LEAD_REQUEST_SHARE
+    lead_team = teams["team_id"].to_numpy()[rng.integers(0, len(teams), len(approvals))]
+    rep_pick = reps["rep_id"].to_numpy()[rng.integers(0, len(reps), len(approvals))]
+    requester = np.where(by_lead, [leads_of[team] for team in lead_team], rep_pick)
+    team_of = np.where(by_lead, lead_team, [rep_team[rep] for rep in rep_pick])
+
+    def employed(job: str, when: np.datetime64) -> np.ndarray:
+        mask = (staff["job"] == job).to_numpy() & (hired <= when) & (np.isnat(left) | (left >= when))
+        return staff["staff_id"].to_numpy()[mask]
+
+    cover_from, cover_to = np.datetime64(LEGAL_COVER[0]), np.datetime64(LEGAL_COVER[1])
+    cover = next(person for person in employed("finance_approver", cover_from)
+                 if person in set(employed("finance_approver", cover_to)))
+    position = dict(zip(approvals["request_id"], range(len(approvals)), strict=True))
+    signers = []
+    for request_id, step, role in zip(steps["request_id"], steps["step"], steps["approver_role"], strict=True):
+        i = position[request_id]
+        when = submitted[i]
+        in_cover = cover_from <= when < cover_to
+        if role == "team_lead":
+            signer = (director if by_lead[i] and when < np.datetime64(APPROVAL_AUTOMATION) else leads_of[team_of[i]])
+        elif in_cover:
+            signer = cover
+        else:
+            pool = employed("finance_approver" if role == "finance" else "legal_counsel", when)
+            signer = pool[int(rng.integers(0, len(pool)))]
+        signers.append((request_id, step, signer))
+    requesters = pd.DataFrame({"request_id": approvals["request_id"], "requested_by": requester})
+    signers_frame = pd.DataFrame(signers, columns=["request_id", "step", "signed_by"])
+
+    end = np.datetime64(END)
+    orphaned_at_end = (~np.isnat(left[account_person])) & (left[account_person] < end) & (
+        np.isnat(disabled) | (disabled > end))
+    truths = {
+        "orphaned_accounts_at_end": int(orphaned_at_end.sum()),
+        "orphans_revoked_by_review": int((~np.isnat(disabled[missed])).sum()),
+        "unlogged_destructive_actions": int((~logged).sum()),
+        "destructive_actions": len(actions_frame),
+        "sod_self_approvals": int((by_lead & (submitted >= np.datetime64(APPROVAL_AUTOMATION))).sum()),
+        "sod_double_signatures": int(((submitted >= cover_from) & (submitted < cover_to)).sum()),
+    }
+    tables = {
+        "staff": staff.drop(columns="seat"),
+        "accounts": accounts_frame,
+        "access_grants": grants_frame,
+        "access_reviews": reviews_frame,
+        "destructive_actions": actions_frame[["action_id", "account_id", "action", "channel", "performed_at"]],
+        "audit_log": audit[["action_id", "logged_at"]].reset_index(drop=True),
+        "approval_requesters": requesters,
+        "approval_signers": signers_frame,
+    }
+    return tables, truths
+
+
+def realised_truths(seed: int = DEFAULT_SEED) -> dict:
+    """The counts the middle-office and security tables were built to contain, straight from the generator.
+
+    Rebuilds only what those tables depend on (reps and approvals come first in the main generator's order).
+    """
+    rng = np.random.default_rng(seed)
+    teams = _sales_teams()
+    reps = _sales_reps(rng)
+    approvals, steps = _approvals(rng)
+    return {**_middle_office(seed)[1], **_security(seed, teams, reps, approvals, steps)[1]}
+
+
 def _changes() -> pd.DataFrame:
     """The change log: every company-wide change with its go-live (the staged CRM rollout is per team)."""
     return pd.DataFrame(
@@ -584,7 +964,14 @@ def _changes() -> pd.DataFrame:
           "Rules engine: routine requests need one sign-off instead of three"),
          ("agent_console", "service_desk", SERVICE_CHANGE, "Agent console with suggested answers"),
          ("price_rise", "pricing", PRICE_CHANGE, f"List price per seat from {PRICE_BEFORE:g} to {PRICE_AFTER:g} CNY"),
-         ("push_automation", "content", PUSH_AUTOMATION, "An automated strategy picks push content")],
+         ("push_automation", "content", PUSH_AUTOMATION, "An automated strategy picks push content"),
+         ("customer_record_service", "middle_office", SHARED_SERVICE_LIVE,
+          "Shared customer-record service live for front offices; usage shown back to each consumer monthly"),
+         ("service_chargeback", "middle_office", CHARGEBACK_START,
+          "Customer-record service charged back to its consumers by usage"),
+         ("quarterly_access_review", "security", ACCESS_REVIEW_START,
+          "Quarterly permission review of every grant in the back-office systems"),
+         ("export_audit_logging", "crm", EXPORT_AUDIT_FIX, "CRM exports through the API write an audit record")],
         columns=["change_id", "system", "go_live", "description"],
     )
 
@@ -603,6 +990,8 @@ def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataF
     approvals, approval_steps = _approvals(rng)
     items = _rubric_items()
     leads = _leads(rng, teams, reps, hard_rng)
+    middle_office, _ = _middle_office(seed)  # their own generators: the tables above do not change
+    security, _ = _security(seed, teams, reps, approvals, approval_steps)
     return {
         "sales_teams": teams,
         "sales_reps": reps,
@@ -625,4 +1014,6 @@ def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataF
         ),
         "rubric_items": items,
         "pm_answers": _pm_answers(rng, items),
+        **middle_office,
+        **security,
     }

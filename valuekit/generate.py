@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from . import company
 from .loader import TRUTHS_FILE
@@ -59,6 +60,47 @@ PLANTED_TRUTH_LINES = [
      f"{company.INCONSISTENT_PM}'s: that PM answers inconsistently (agrees with drive and lead statements, disagrees "
      f"with follow and collaborate ones) and names no evidence at all; {company.PM_WITH_GAPS} left "
      f"{len(company.UNANSWERED_ITEMS)} statements unanswered ({', '.join(company.UNANSWERED_ITEMS)})."),
+    ("Shared customer-record service (middle office)",
+     f"The service goes live on {company.SHARED_SERVICE_LIVE:%Y-%m-%d} (change `customer_record_service`). A front "
+     f"office takes {company.FRONT_OFFICE_BASE_WEEKS:g} weeks + {T['weeks_per_scope_point']:g} weeks per scope "
+     f"point + {company.OWN_RECORDS_WEEKS:g} weeks to build its own customer records, sign-in and payments, or "
+     f"{company.SHARED_INTEGRATION_WEEKS:g} week to integrate with the shared service instead, from kickoff to "
+     f"launch (noise SD {company.LAUNCH_NOISE_WEEKS:g} weeks): the service saves **{T['launch_weeks_saved']:g} weeks "
+     f"per launch** at equal scope. Scope grows by {company.SCOPE_GROWTH_POINTS_PER_YEAR:g} points a year, so the "
+     "later front offices, most of them on the service, are bigger, and a plain comparison of launch times "
+     f"understates the saving. After go-live every {company.OWN_AFTER_LIVE_EVERY}th front office still builds its "
+     "own records (the reuse rate this gives is in `planted_truths.json`)."),
+    ("Service costs, showback and chargeback",
+     f"It cost {company.SHARED_SERVICE_BUILD[2]:,.0f} CNY a month to build for {company.SHARED_SERVICE_BUILD[1]} "
+     f"months from {company.SHARED_SERVICE_BUILD[0]}. From go-live it costs "
+     f"{company.PLATFORM_TEAM_CNY_PER_MONTH:,.0f} CNY a month for its team, and "
+     f"{company.INFRA_BASE_CNY_PER_MONTH:,.0f} CNY plus **{T['infra_cny_per_million_calls']:,.0f} CNY per million "
+     "calls** for infrastructure (noise SD 1,500 CNY). Each consumer's calls are shown back monthly; from "
+     f"{company.CHARGEBACK_START:%Y-%m-%d} (change `service_chargeback`) they are charged back by usage, and every "
+     f"consumer's calls fall by **{-T['chargeback_call_change']:.0%}**."),
+    ("Permission reviews",
+     f"Quarterly reviews open on {company.ACCESS_REVIEW_START:%Y-%m-%d} and every "
+     f"{company.ACCESS_REVIEW_EVERY_MONTHS} months after (change `quarterly_access_review`); each closes within "
+     f"{company.ACCESS_REVIEW_DAYS} days and signs off a set share of each system's grants active on its opening day: "
+     "**" + ", ".join(f"{system} {share:.0%}" for system, share in T["review_coverage_by_system"].items()) + "**. "
+     "A reviewed grant whose owner has left is revoked and its account disabled, except in the "
+     f"{company.UNWATCHED_SYSTEM} system, whose reviewer keeps every grant."),
+    ("Orphaned accounts",
+     "Offboarding disables a leaver's accounts on the last working day or the next, except in the "
+     f"{company.UNWATCHED_SYSTEM} system (local accounts, not on its checklist), and it misses "
+     f"{company.OFFBOARDING_MISSED_ACCOUNTS} other leavers' accounts; those stay active until a review revokes them. "
+     "Nobody leaves in the last fortnight. How many are still orphaned at the end, and how many the reviews "
+     "revoked, is in `planted_truths.json`."),
+    ("Audit log of destructive actions",
+     "Every destructive action writes an audit record, except CRM bulk exports through the API before "
+     f"{company.EXPORT_AUDIT_FIX:%Y-%m-%d} (change `export_audit_logging`) and the service desk's nightly batch "
+     "deletions, which never do."),
+    ("Segregation of duties in approvals",
+     f"About {company.LEAD_REQUEST_SHARE:.0%} of approval requests are submitted by a team lead for their own deal. "
+     "Before the rules engine such a request went to the sales director; the engine routes it to the "
+     "submitter's team lead, so every one since is signed by its own submitter. From "
+     f"{company.LEGAL_COVER[0]:%Y-%m-%d} to {company.LEGAL_COVER[1] - pd.Timedelta(days=1):%Y-%m-%d} one finance "
+     "approver covered for legal and signed both the finance and the legal step of every request submitted."),
 ]
 
 
@@ -148,8 +190,9 @@ def data_dictionary(seed: int, hard: bool = False) -> str:
     return "\n".join(lines)
 
 
-def planted_truths_file() -> dict:
-    """What the notebooks compare their estimates with: sizes and week-by-week curves of the planted effects."""
+def planted_truths_file(seed: int = company.DEFAULT_SEED) -> dict:
+    """What the notebooks compare their estimates with: sizes and week-by-week curves of the planted effects,
+    and the counts the middle-office and security tables of this seed were built to contain."""
     weeks = np.arange(company.WEEKS)
     return {
         "crm_lift_pp": T["crm_lift_pp"],
@@ -157,6 +200,10 @@ def planted_truths_file() -> dict:
         "service_effect_hours": T["service_effect_hours"],
         "adoption_ceiling": T["adoption_ceiling"],
         "adoption_share_by_week_since_rollout": [round(float(x), 6) for x in company.adoption_share(weeks)],
+        **{key: T[key] for key in ("launch_weeks_saved", "weeks_per_scope_point", "infra_cny_per_million_calls",
+                                   "platform_fixed_cny_per_month", "chargeback_call_change",
+                                   "review_coverage_by_system")},
+        **company.realised_truths(seed),
     }
 
 
@@ -172,7 +219,7 @@ def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = F
     written.append(write_datapackage(folder))
     if not hard:  # hard mode's effects differ by cohort and grow: no single curve to overlay
         truths = folder / TRUTHS_FILE
-        truths.write_text(json.dumps(planted_truths_file(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        truths.write_text(json.dumps(planted_truths_file(seed), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         written.append(truths)
     readme = folder / "README.md"
     readme.write_text(data_dictionary(seed, hard), encoding="utf-8")

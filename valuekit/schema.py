@@ -21,7 +21,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .vocabulary import APPROVER_ROLES, DIMENSIONS, STAGES, TICKET_CATEGORIES, WAGE_ROLES
+from .vocabulary import (
+    ACTION_CHANNELS,
+    APPROVER_ROLES,
+    CHANGE_SYSTEMS,
+    CUSTOMER_RECORDS,
+    DEPARTMENTS,
+    DESTRUCTIVE_ACTIONS,
+    DIMENSIONS,
+    JOBS,
+    PERMISSIONS,
+    REVIEW_DECISIONS,
+    SERVICE_COST_ITEMS,
+    STAGES,
+    SYSTEMS,
+    TICKET_CATEGORIES,
+    WAGE_ROLES,
+)
 
 #: Plausible range of every date and timestamp, unless a field or the user's bounds say otherwise.
 DATE_RANGE = ("1970-01-01", "2100-12-31")
@@ -180,7 +196,7 @@ TABLES: dict[str, dict] = {
             _field("change_id", "string", "Short name the notebooks look the change up by.", unique=True,
                    pattern="[a-z][a-z0-9_]*"),
             _field("system", "string", "System or area that changed.",
-                   enum=["crm", "service_desk", "approvals", "content", "pricing"]),
+                   enum=list(CHANGE_SYSTEMS)),
             _field("go_live", "date", "First day the change was in use."),
             _field("description", "string", "What changed, in one line."),
         ],
@@ -253,6 +269,136 @@ TABLES: dict[str, dict] = {
         ],
         "primaryKey": ["pm_id", "item_id"],
         "foreignKeys": [_fk("pm_id", "pm_team", "pm_id"), _fk("item_id", "rubric_items", "item_id")],
+    },
+    # The middle office: a shared customer-record service and the front offices built on it or alone.
+    "front_offices": {
+        "title": "Customer-facing products (front offices) launched, and where each keeps its customer records",
+        "fields": [
+            _field("front_office_id", "string", "Front-office identifier.", unique=True),
+            _field("name", "string", "What the front office is."),
+            _field("kickoff_on", "date", "Day its build started."),
+            _field("launched_on", "date", "Day it went live for customers."),
+            _field("scope_points", "integer", "Size of its own feature scope, in the team's estimation points.",
+                   plausible_max=10_000, minimum=1),
+            _field("customer_records", "string",
+                   "Where it keeps customer records and payments: on the shared service, or its own.",
+                   enum=list(CUSTOMER_RECORDS)),
+        ],
+        "primaryKey": ["front_office_id"],
+        "rules": [_rule("launched_on", "notBefore", "kickoff_on",
+                        "a front office cannot launch before its build starts")],
+    },
+    "service_usage": {
+        "title": "Calls to the shared customer-record service, per consuming front office and month",
+        "fields": [
+            _field("month", "date", "First day of the month."),
+            _field("front_office_id", "string", "Front office that made the calls."),
+            _field("api_calls", "integer", "Calls it made to the service that month.",
+                   plausible_max=100_000_000_000, minimum=0),
+        ],
+        "primaryKey": ["month", "front_office_id"],
+        "foreignKeys": [_fk("front_office_id", "front_offices", "front_office_id")],
+    },
+    "service_costs": {
+        "title": "Build and run costs of the shared customer-record service, by month and cost item",
+        "fields": [
+            _field("month", "date", "First day of the month."),
+            _field("cost_item", "string", "What the money paid for.", enum=list(SERVICE_COST_ITEMS)),
+            _field("amount_cny", "number", "Cost in CNY.", plausible_max=1_000_000_000, minimum=0),
+        ],
+        "primaryKey": ["month", "cost_item"],
+    },
+    # Security as measurable quality: who has access, should they, and can the company prove what they did.
+    "staff": {
+        "title": "HR roster: everyone who may hold a back-office account, with leaving dates",
+        "fields": [
+            _field("staff_id", "string", "Person identifier (sales reps keep their rep_id).", unique=True),
+            _field("department", "string", "Department.", enum=list(DEPARTMENTS)),
+            _field("job", "string", "Job.", enum=list(JOBS)),
+            _optional(_field("team_id", "string", "Sales team, for sales reps and team leads; empty otherwise.")),
+            _field("hired_on", "date", "First working day."),
+            _optional(_field("left_on", "date", "Last working day; empty if still employed.")),
+        ],
+        "primaryKey": ["staff_id"],
+        "foreignKeys": [_fk("team_id", "sales_teams", "team_id")],
+        "rules": [_rule("left_on", "notBefore", "hired_on", "nobody leaves before they start")],
+    },
+    "accounts": {
+        "title": "Accounts in the back-office systems, one per person and system",
+        "fields": [
+            _field("account_id", "string", "Account identifier.", unique=True),
+            _field("staff_id", "string", "Person the account belongs to."),
+            _field("system", "string", "System the account is in.", enum=list(SYSTEMS)),
+            _field("created_on", "date", "Day the account was created."),
+            _optional(_field("disabled_on", "date", "Day it was disabled; empty if still active.")),
+        ],
+        "primaryKey": ["account_id"],
+        "foreignKeys": [_fk("staff_id", "staff", "staff_id")],
+        "rules": [_rule("disabled_on", "notBefore", "created_on", "an account cannot be disabled before it exists")],
+    },
+    "access_grants": {
+        "title": "Permissions granted to accounts (role grants), with the day each was revoked",
+        "fields": [
+            _field("grant_id", "string", "Grant identifier.", unique=True),
+            _field("account_id", "string", "Account holding the permission."),
+            _field("permission", "string", "What the grant allows.", enum=list(PERMISSIONS)),
+            _field("granted_on", "date", "Day it was granted."),
+            _optional(_field("revoked_on", "date", "Day it was revoked; empty if still held.")),
+        ],
+        "primaryKey": ["grant_id"],
+        "foreignKeys": [_fk("account_id", "accounts", "account_id")],
+        "rules": [_rule("revoked_on", "notBefore", "granted_on", "a grant cannot be revoked before it is granted")],
+    },
+    "access_reviews": {
+        "title": "Permission-review log: each sign-off of a grant by an accountable owner",
+        "fields": [
+            _field("grant_id", "string", "Grant reviewed."),
+            _field("reviewed_on", "date", "Day of the decision."),
+            _field("reviewer_id", "string", "Person who decided."),
+            _field("decision", "string", "Keep the grant, or revoke it.", enum=list(REVIEW_DECISIONS)),
+        ],
+        "primaryKey": ["grant_id", "reviewed_on"],
+        "foreignKeys": [_fk("grant_id", "access_grants", "grant_id"), _fk("reviewer_id", "staff", "staff_id")],
+    },
+    "destructive_actions": {
+        "title": "Destructive actions as the systems' databases and API gateway recorded them",
+        "fields": [
+            _field("action_id", "string", "Operation identifier, carried into the audit log.", unique=True),
+            _field("account_id", "string", "Account that acted."),
+            _field("action", "string", "What was done.", enum=list(DESTRUCTIVE_ACTIONS)),
+            _field("channel", "string", "Path the action came by.", enum=list(ACTION_CHANNELS)),
+            _field("performed_at", "datetime", "When it was done (local time)."),
+        ],
+        "primaryKey": ["action_id"],
+        "foreignKeys": [_fk("account_id", "accounts", "account_id")],
+    },
+    "audit_log": {
+        "title": "Audit-log records of destructive actions",
+        "fields": [
+            _field("action_id", "string", "Operation the record is about.", unique=True),
+            _field("logged_at", "datetime", "When the audit log wrote it (local time)."),
+        ],
+        "primaryKey": ["action_id"],
+        "foreignKeys": [_fk("action_id", "destructive_actions", "action_id")],
+    },
+    "approval_requesters": {
+        "title": "Who submitted each approval request",
+        "fields": [
+            _field("request_id", "string", "Request.", unique=True),
+            _field("requested_by", "string", "Person who submitted it."),
+        ],
+        "primaryKey": ["request_id"],
+        "foreignKeys": [_fk("request_id", "approvals", "request_id"), _fk("requested_by", "staff", "staff_id")],
+    },
+    "approval_signers": {
+        "title": "Who signed each step of an approval request, as a person (approval_steps has the role)",
+        "fields": [
+            _field("request_id", "string", "Request."),
+            _field("step", "integer", "Step of approval_steps signed.", plausible_max=50, minimum=1),
+            _field("signed_by", "string", "Person who signed it."),
+        ],
+        "primaryKey": ["request_id", "step"],
+        "foreignKeys": [_fk("request_id", "approvals", "request_id"), _fk("signed_by", "staff", "staff_id")],
     },
 }
 

@@ -22,6 +22,33 @@ STAGES = ("follow", "collaborate", "drive", "lead")
 #: Dimensions of the positioning rubric (``rubric_items.dimension``).
 DIMENSIONS = ("business_understanding", "rules_ownership", "data_metrics", "collaboration", "system_maturity")
 
+#: Systems named in the change log (``changes.system``); the first four hold staff accounts.
+SYSTEMS = ("crm", "service_desk", "approvals", "content")
+CHANGE_SYSTEMS = (*SYSTEMS, "pricing", "middle_office", "security")
+
+#: Where a front office keeps its customer records (``front_offices.customer_records``): on the shared
+#: customer-record service, or in a store it built for itself.
+CUSTOMER_RECORDS = ("shared", "own")
+
+#: Cost items of the shared customer-record service (``service_costs.cost_item``).
+SERVICE_COST_ITEMS = ("build", "platform_team", "infrastructure")
+
+#: The HR roster's departments and jobs (``staff.department``, ``staff.job``).
+DEPARTMENTS = ("sales", "service", "finance", "legal", "operations", "engineering", "product")
+JOBS = ("sales_rep", "team_lead", "sales_director", "finance_approver", "legal_counsel", "service_agent",
+        "ops_specialist", "engineer", "product_manager")
+
+#: Permissions an account can be granted in its system (``access_grants.permission``).
+PERMISSIONS = ("user", "approver", "export", "admin")
+
+#: Decisions of a permission review (``access_reviews.decision``).
+REVIEW_DECISIONS = ("keep", "revoke")
+
+#: Destructive actions, the ones an audit log must record (``destructive_actions.action``), and the paths by
+#: which they reach a system (``destructive_actions.channel``).
+DESTRUCTIVE_ACTIONS = ("delete_record", "bulk_export", "merge_records", "permission_change")
+ACTION_CHANNELS = ("ui", "api", "batch_job")
+
 # The book's evidence vocabulary. Notebooks and the package name these constants and never spell a label
 # by hand (tests/test_notebooks.py fails on a literal), so a typo cannot become a new grade.
 
