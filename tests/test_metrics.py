@@ -108,6 +108,13 @@ def test_monthly_hours_freed_leaves_out_the_change_month():
     assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")) == (105.0, 35.0, 70.0)
 
 
+def test_weekly_reach_averages_the_weeks_with_events():
+    usage = pd.DataFrame({"event_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-10"]),
+                          "user_id": ["a", "b", "a", "a"]})
+    assert metrics.weekly_reach(usage, 4) == pytest.approx((2 / 4 + 1 / 4) / 2)  # a and b, then a alone
+    assert metrics.weekly_reach(usage.iloc[:0], 4) == 0.0
+
+
 def test_prep_time_saving_on_known_input_and_without_automation():
     pushes = pd.DataFrame({
         "sent_on": pd.to_datetime(["2024-01-05", "2024-01-06", "2024-02-01", "2024-02-02", "2024-03-01"]),

@@ -90,6 +90,13 @@ def _hours_per_request(months: pd.DataFrame) -> float:
     return float(months["touch_hours"].sum() / requests) if requests else float("nan")
 
 
+def weekly_reach(events: pd.DataFrame, population: int) -> float:
+    """Share of a population of `population` users who have an event in a week, averaged over the weeks that
+    have any events (0 when none has): weekly adoption of a module, or the weekly reach of reports."""
+    weekly_users = events.groupby(events["event_date"].dt.to_period("W"))["user_id"].nunique()
+    return float(weekly_users.mean() / population) if len(weekly_users) else 0.0
+
+
 def prep_time_saving(pushes: pd.DataFrame) -> pd.Series:
     """Staff preparation time per push, manual versus automated, and the hours saved per month at the
     automated push volume (mean minutes, because cost is a total: mean x count)."""
