@@ -272,3 +272,16 @@ def test_leads_with_teams_gives_each_lead_its_team_and_rollout():
     assert joined["team_id"].tolist() == ["T2", "T1", "T2"]
     assert joined.loc["L2", "crm_rollout_date"] == pd.Timestamp("2024-01-01")
     assert joined.loc[["L1", "L3"], "crm_rollout_date"].isna().all()
+
+
+def test_rollout_assignments_enumerate_distinct_orders_and_sample_beyond_the_limit():
+    nan = float("nan")
+    rollout = {"A": 1.0, "B": 1.0, "C": 5.0, "D": nan}
+    every = attribution.rollout_assignments(rollout)
+    assert len(every) == 12  # 4! / 2! orders of the dates 1, 1, 5 and never
+    assert every[0] == rollout
+    assert len({tuple(-1 if np.isnan(d[t]) else d[t] for t in "ABCD") for d in every}) == 12
+    many = {f"T{i:02d}": (float(i % 4) if i % 4 else nan) for i in range(40)}  # 40!/(10!^4): never enumerable
+    sampled = attribution.rollout_assignments(many, limit=100, seed=1)
+    assert len(sampled) == 100 and sampled[0] == many
+    assert all(sorted(map(str, d.values())) == sorted(map(str, many.values())) for d in sampled)

@@ -23,8 +23,9 @@ made of the same weeks a year earlier, by ticket category.
 
 from __future__ import annotations
 
-import itertools
+import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -416,17 +417,36 @@ class _StackedDesign:
         return influence if event else influence[0]
 
 
-def rollout_assignments(rollout: dict) -> list[dict]:
-    """Every distinct way to give the observed rollout dates (with repeats, and 'never') to the teams."""
+def rollout_assignments(rollout: dict, limit: int | None = None, seed: int = 0) -> list[dict]:
+    """Ways to give the observed rollout dates (with repeats, and 'never') to the teams, the observed first.
+
+    Every distinct way when there are at most `limit` of them (or no limit); otherwise the observed one and
+    `limit` - 1 drawn at random (a Monte Carlo randomisation test), so many teams never mean enumerating n!
+    orders.
+    """
     teams = sorted(rollout)
-    dates = [rollout[t] for t in teams]
-    seen, result = set(), []
-    for order in itertools.permutations(range(len(teams))):
-        key = tuple(-1.0 if np.isnan(dates[i]) else dates[i] for i in order)
-        if key not in seen:
-            seen.add(key)
-            result.append(dict(zip(teams, (dates[i] for i in order), strict=True)))
-    return result
+    keys = [-1.0 if np.isnan(rollout[t]) else float(rollout[t]) for t in teams]
+    counts = pd.Series(keys).value_counts()
+    distinct = math.factorial(len(keys)) // math.prod(math.factorial(int(c)) for c in counts)
+    as_dates = dict(zip(keys, (rollout[t] for t in teams), strict=False))  # key -> the date (NaN for never)
+    if limit is None or distinct <= limit:
+        orders = [tuple(keys), *(order for order in _distinct_orders(sorted(keys)) if order != tuple(keys))]
+    else:
+        rng = np.random.default_rng(seed)
+        orders = [tuple(keys), *(tuple(rng.permutation(keys)) for _ in range(limit - 1))]
+    return [dict(zip(teams, (as_dates[key] for key in order), strict=True)) for order in orders]
+
+
+def _distinct_orders(keys: list[float]) -> Iterator[tuple[float, ...]]:
+    """Every distinct ordering of a multiset (no order is produced twice, however many values repeat)."""
+    if not keys:
+        yield ()
+        return
+    for value in sorted(set(keys)):
+        rest = list(keys)
+        rest.remove(value)
+        for tail in _distinct_orders(rest):
+            yield (value, *tail)
 
 
 def _inverted_interval(estimate: float, a: np.ndarray, slope: np.ndarray, p_value) -> tuple[float, float]:
@@ -467,11 +487,7 @@ def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[
     weight = "leads" if outcome == "rate" else "rep_weeks"
     y = cells[outcome].to_numpy(float)
     observed = cells.groupby("team_id")["rollout_week"].first().to_dict()
-    assignments = rollout_assignments(observed)
-    if len(assignments) > max_assignments:
-        rng = np.random.default_rng(seed)
-        picked = rng.choice(np.arange(1, len(assignments)), max_assignments - 1, replace=False)
-        assignments = [assignments[0], *(assignments[i] for i in sorted(picked))]
+    assignments = rollout_assignments(observed, max_assignments, seed)
     observed_key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in observed.items()))
     design = _StackedDesign(cells, window, ramp_weeks, weight)
     shape_observed = design.shape(observed)
