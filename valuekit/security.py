@@ -61,7 +61,7 @@ def orphaned_accounts(accounts: pd.DataFrame, staff: pd.DataFrame, on: pd.Timest
     frame = accounts[active_on(accounts["created_on"], accounts["disabled_on"], on)].merge(
         staff[["staff_id", "department", "left_on"]], on="staff_id")
     days = (on - frame["left_on"]).dt.days
-    frame = frame[days > grace_days].assign(days_orphaned=days[days > grace_days])
+    frame = frame[days > grace_days].assign(days_orphaned=days[days > grace_days].astype(int))
     return frame.sort_values(["days_orphaned", "account_id"], ascending=[False, True], ignore_index=True)
 
 
