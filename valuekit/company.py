@@ -349,14 +349,15 @@ def _sales_teams() -> pd.DataFrame:
     )
 
 
-def _sales_reps(rng: np.random.Generator) -> pd.DataFrame:
+def _sales_reps(rng: np.random.Generator, scale: int = 1) -> pd.DataFrame:
     rows = []
+    per_team = REPS_PER_TEAM * scale
     for team_index, team in enumerate(SALES_TEAMS):
-        for seat in range(REPS_PER_TEAM):
+        for seat in range(per_team):
             months_before_start = int(rng.integers(3, 60))
             rows.append(
                 {
-                    "rep_id": f"R{team_index * REPS_PER_TEAM + seat + 1:02d}",
+                    "rep_id": f"R{team_index * per_team + seat + 1:02d}",
                     "team_id": team[0],
                     "hired_on": (START - pd.DateOffset(months=months_before_start)).strftime("%Y-%m-%d"),
                 }
@@ -506,9 +507,9 @@ def _usage_events(rng: np.random.Generator, teams: pd.DataFrame, reps: pd.DataFr
     return events.sort_values(["event_date", "user_id", "module"], ignore_index=True)
 
 
-def _approvals(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _approvals(rng: np.random.Generator, scale: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     days = _workdays()
-    per_day = rng.poisson(8, len(days))
+    per_day = rng.poisson(8 * scale, len(days))
     submitted = days.repeat(per_day) + pd.to_timedelta(rng.integers(9 * 60, 18 * 60, per_day.sum()), unit="min")
     submitted = pd.DatetimeIndex(np.sort(submitted.to_numpy()))
     automated = submitted >= APPROVAL_AUTOMATION
@@ -537,10 +538,10 @@ def _approvals(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     return approvals, steps
 
 
-def _tickets(rng: np.random.Generator, hard: bool = False) -> pd.DataFrame:
+def _tickets(rng: np.random.Generator, hard: bool = False, scale: int = 1) -> pd.DataFrame:
     week_starts = pd.date_range(START, periods=WEEKS, freq="7D")
     weeks_after_price = _weeks_since(week_starts, PRICE_CHANGE)
-    base_counts = rng.poisson(TICKETS_PER_WEEK * (1 + 0.25 * _season(week_starts)))
+    base_counts = rng.poisson(TICKETS_PER_WEEK * scale * (1 + 0.25 * _season(week_starts)))
     surge_size = HARD_BILLING_SURGE_PER_WEEK if hard else BILLING_SURGE_PER_WEEK
     surge = np.where(
         weeks_after_price >= 0, surge_size * np.exp(-weeks_after_price / BILLING_SURGE_DECAY_WEEKS), 0.0
@@ -570,7 +571,7 @@ def _tickets(rng: np.random.Generator, hard: bool = False) -> pd.DataFrame:
         mean_hours = mean_hours + HARD_SERVICE_SECOND_HARMONIC_HOURS * _second_harmonic(opened)
         week = (opened - START).days.to_numpy() // 7
         volume = np.bincount(week, minlength=WEEKS)[week]
-        mean_hours = mean_hours * (1 + HARD_QUEUE_ELASTICITY * (volume / TICKETS_PER_WEEK - 1))
+        mean_hours = mean_hours * (1 + HARD_QUEUE_ELASTICITY * (volume / (TICKETS_PER_WEEK * scale) - 1))
     mean_hours = mean_hours + np.where(opened >= SERVICE_CHANGE, SERVICE_EFFECT_HOURS, 0.0)
     shape = 4.0  # gamma noise keeps hours positive and the mean exact
     tickets["resolution_hours"] = np.round(rng.gamma(shape, mean_hours / shape), 2)
@@ -580,8 +581,8 @@ def _tickets(rng: np.random.Generator, hard: bool = False) -> pd.DataFrame:
     return tickets[["ticket_id", "opened_on", "category", "channel", "resolution_hours"]]
 
 
-def _push_campaigns(rng: np.random.Generator) -> pd.DataFrame:
-    days = pd.date_range(START, END, freq="D").repeat(PUSHES_PER_DAY)
+def _push_campaigns(rng: np.random.Generator, scale: int = 1) -> pd.DataFrame:
+    days = pd.date_range(START, END, freq="D").repeat(PUSHES_PER_DAY * scale)
     automated = days >= PUSH_AUTOMATION
     median = np.where(automated, PUSH_MEDIAN_MINUTES_AUTOMATED, PUSH_MEDIAN_MINUTES_MANUAL)
     audience = np.round(180_000 * (1 + 0.3 * (days - START).days.to_numpy() / 730) * rng.uniform(0.8, 1.2, len(days)))
@@ -598,12 +599,12 @@ def _push_campaigns(rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
-def _customers_monthly(rng: np.random.Generator, leads: pd.DataFrame) -> pd.DataFrame:
+def _customers_monthly(rng: np.random.Generator, leads: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
     """The subscription base month by month; every lead won in a month is one of its new customers."""
     months = pd.date_range(START.replace(day=1), END, freq="MS")
     won = leads[leads["converted"] == "true"]
     won_per_month = pd.to_datetime(won["created_on"]).dt.to_period("M").value_counts()
-    active = INITIAL_CUSTOMERS
+    active = INITIAL_CUSTOMERS * scale
     rows = []
     for month in months:
         after_price = month >= PRICE_CHANGE
@@ -976,22 +977,27 @@ def _changes() -> pd.DataFrame:
     )
 
 
-def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataFrame]:
+def generate(seed: int = DEFAULT_SEED, hard: bool = False, scale: int = 1) -> dict[str, pd.DataFrame]:
     """Build every table of the sample company, ready to write as CSV.
 
     ``hard=True`` plants the effects under conditions that break the methods' comfortable assumptions
     (see the HARD_* constants and the data dictionary it writes). Its extra randomness comes from a
-    second generator, so the default data never changes.
+    second generator, so the default data never changes. ``scale=k`` makes a company k times the size, for
+    benchmarks: k times the reps in each of the same six teams (so k times the leads and usage), approvals,
+    pushes, tickets and customers, with the same planted effects; it leaves out the middle-office and
+    security tables, which neither the value report nor the metric layer reads.
     """
     rng = np.random.default_rng(seed)
     hard_rng = np.random.default_rng([seed, 1]) if hard else None
     teams = _sales_teams()
-    reps = _sales_reps(rng)
-    approvals, approval_steps = _approvals(rng)
+    reps = _sales_reps(rng, scale)
+    approvals, approval_steps = _approvals(rng, scale)
     items = _rubric_items()
     leads = _leads(rng, teams, reps, hard_rng)
-    middle_office, _ = _middle_office(seed)  # their own generators: the tables above do not change
-    security, _ = _security(seed, teams, reps, approvals, approval_steps)
+    middle_office, security = {}, {}
+    if scale == 1:  # a scaled company is for benchmarks of the report and the metric layer, which read neither
+        middle_office, _ = _middle_office(seed)  # their own generators: the tables above do not change
+        security, _ = _security(seed, teams, reps, approvals, approval_steps)
     return {
         "sales_teams": teams,
         "sales_reps": reps,
@@ -999,9 +1005,9 @@ def generate(seed: int = DEFAULT_SEED, hard: bool = False) -> dict[str, pd.DataF
         "usage_events": _usage_events(rng, teams, reps),
         "approvals": approvals,
         "approval_steps": approval_steps,
-        "tickets": _tickets(rng, hard),
-        "push_campaigns": _push_campaigns(rng),
-        "customers_monthly": _customers_monthly(rng, leads),
+        "tickets": _tickets(rng, hard, scale),
+        "push_campaigns": _push_campaigns(rng, scale),
+        "customers_monthly": _customers_monthly(rng, leads, scale),
         "changes": _changes(),
         "wages": pd.DataFrame({"role": list(WAGES), "loaded_hourly_cost_cny": list(WAGES.values())}),
         "project_costs": _project_costs(),

@@ -207,12 +207,13 @@ def planted_truths_file(seed: int = company.DEFAULT_SEED) -> dict:
     }
 
 
-def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = False) -> list[Path]:
-    """Generate the company (in hard mode if `hard`) and write every file; returns the paths written."""
+def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = False, scale: int = 1) -> list[Path]:
+    """Generate the company (in hard mode if `hard`, `scale` times the size) and write every file; returns the
+    paths written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in company.generate(seed, hard).items():
+    for name, table in company.generate(seed, hard, scale).items():
         path = folder / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")
         written.append(path)
@@ -222,7 +223,13 @@ def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = F
         truths.write_text(json.dumps(planted_truths_file(seed), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         written.append(truths)
     readme = folder / "README.md"
-    readme.write_text(data_dictionary(seed, hard), encoding="utf-8")
+    text = data_dictionary(seed, hard)
+    if scale != 1:
+        scaled = (f"This folder is the company at {scale} times its size (`--scale {scale}`), for benchmarks: the "
+                  "same six teams with more reps each, and more approvals, pushes, tickets and customers. The "
+                  "middle-office and security tables are left out.")
+        text = text.replace("## Planted truths", f"{scaled}\n\n## Planted truths", 1)
+    readme.write_text(text, encoding="utf-8")
     written.append(readme)
     return written
 
@@ -231,10 +238,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="where to write the files")
     parser.add_argument("--seed", type=int, default=company.DEFAULT_SEED)
+    parser.add_argument("--scale", type=int, default=1,
+                        help="a company this many times the size (reps per team, approvals, pushes, tickets), for "
+                             "benchmarks")
     parser.add_argument("--hard", action="store_true",
                         help="hard mode: team shocks, growing effects, lagged wins, missing values, queueing")
     args = parser.parse_args(argv)
-    for path in write_company(args.folder, args.seed, args.hard):
+    for path in write_company(args.folder, args.seed, args.hard, args.scale):
         print(path)
 
 
