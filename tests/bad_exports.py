@@ -8,6 +8,7 @@ variant of it). ``python -m tests.bad_exports FOLDER`` writes the whole corpus o
 
 from __future__ import annotations
 
+import csv
 import shutil
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import pandas as pd
 from valuekit import load_tables
 from valuekit.loader import load_csv
 from valuekit.positioning import ANSWERS_FILE
+from valuekit.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -29,17 +31,32 @@ FIRST_ROWS = 12  # data rows kept per large table
 # The clean small export ---------------------------------------------------------------------------------
 
 
+WHOLE_TABLES = ("staff",)  # kept whole: reviews and approvals name people from all over the roster
+
+
 def write_small_export(folder: Path) -> Path:
-    """The sample company cut to its first rows, with every foreign key still resolving."""
+    """The sample company cut to its first rows, with every foreign key still resolving.
+
+    Tables are written in contract order, so a table's rows are first narrowed to those whose keys point at
+    rows already kept (every step of the kept approvals, the grants of the kept accounts), then a large one is
+    cut to its first rows.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    for source in sorted(DATA_DIR.glob("*.csv"), key=lambda path: path.stem == "approval_steps"):
-        lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-        if source.stem == "approval_steps":
-            kept = {line.split(",")[0] for line in (folder / "approvals.csv").read_text("utf-8").splitlines()[1:]}
-            lines = lines[:1] + [line for line in lines[1:] if line.split(",")[0] in kept]
-        elif len(lines) > 100:
+    kept: dict[tuple[str, str], set[str]] = {}
+    for name, spec in TABLES.items():
+        lines = (DATA_DIR / f"{name}.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        header = next(csv.reader(lines[:1]))
+        for foreign in spec.get("foreignKeys", []):
+            column = header.index(foreign["fields"][0])
+            targets = kept[(foreign["reference"]["resource"], foreign["reference"]["fields"][0])]
+            lines = lines[:1] + [line for line in lines[1:]
+                                 if next(csv.reader([line]))[column] in targets | {""}]
+        if len(lines) > 100 and name not in WHOLE_TABLES:
             lines = lines[: FIRST_ROWS + 1]
-        (folder / source.name).write_text("".join(lines), encoding="utf-8")
+        rows = list(csv.reader(lines[1:]))
+        for index, column in enumerate(header):
+            kept[(name, column)] = {row[index] for row in rows}
+        (folder / f"{name}.csv").write_text("".join(lines), encoding="utf-8")
     return folder
 
 
