@@ -1,9 +1,10 @@
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from valuekit import load_tables
-from valuekit.company import DEFAULT_SEED
+from valuekit.company import DEFAULT_SEED, PLANTED_TRUTHS, realised_truths
 from valuekit.generate import write_company
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,3 +28,14 @@ def company(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"seed{request.param}")
     write_company(folder, seed=request.param)
     return load_tables(folder)
+
+
+@lru_cache
+def _realised(seed: int) -> dict:
+    return realised_truths(seed)
+
+
+@pytest.fixture
+def truths(request, company):
+    """The planted truths of the `company` a test runs on, with the counts its seed's tables realised."""
+    return {**PLANTED_TRUTHS, **_realised(request.node.callspec.params["company"])}

@@ -1,7 +1,6 @@
 """The middle office: the planted launch-time saving, reuse, costs and chargeback response are recovered by
 valuekit.middle_office on two seeds, and each function behaves on tiny hand-made frames."""
 
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -12,16 +11,6 @@ from valuekit import middle_office as mo
 from valuekit.loader import change_date
 
 TRUTH = kestrel.PLANTED_TRUTHS
-
-
-@lru_cache
-def realised(seed: int) -> dict:
-    return kestrel.realised_truths(seed)
-
-
-@pytest.fixture
-def truths(request, company):
-    return {**TRUTH, **realised(request.node.callspec.params["company"])}
 
 
 # Planted truths, on the committed seed and another --------------------------------------------------------

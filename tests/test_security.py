@@ -1,7 +1,6 @@
 """Security as measurable quality: review coverage, orphaned accounts, audit-log coverage and segregation of
 duties are recovered by valuekit.security on two seeds, and each function behaves on tiny hand-made frames."""
 
-from functools import lru_cache
 
 import pandas as pd
 import pytest
@@ -11,16 +10,6 @@ from valuekit import security as sec
 from valuekit.loader import change_date
 
 TRUTH = kestrel.PLANTED_TRUTHS
-
-
-@lru_cache
-def realised(seed: int) -> dict:
-    return kestrel.realised_truths(seed)
-
-
-@pytest.fixture
-def truths(request, company):
-    return {**TRUTH, **realised(request.node.callspec.params["company"])}
 
 
 def openings(company):
