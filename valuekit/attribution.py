@@ -596,13 +596,28 @@ def weekly_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     return weekly
 
 
+def weekly_service(tickets: pd.DataFrame) -> pd.DataFrame:
+    """:func:`weekly_tickets` with the desk's weekly service measures as shares of the week's tickets:
+    ``fcr`` (first-contact resolution), ``sla_attainment``, ``reopen_rate``, and ``handle_minutes`` (mean)."""
+    weekly = weekly_tickets(tickets)
+    week_start = tickets["opened_on"] - pd.to_timedelta(tickets["opened_on"].dt.day_of_week, unit="D")
+    rates = tickets.assign(
+        week_start=week_start, fcr=_floats(tickets["first_contact_resolved"]),
+        sla_attainment=_floats(tickets["resolution_hours"] <= tickets["sla_due_hours"]),
+        reopen_rate=_floats(tickets["reopened"]), handle_minutes=_floats(tickets["handle_minutes"]),
+    ).groupby("week_start", as_index=False)[["fcr", "sla_attainment", "reopen_rate", "handle_minutes"]].mean()
+    return weekly.merge(rates, on="week_start", how="left")
+
+
 def interrupted_time_series(weekly: pd.DataFrame, event: pd.Timestamp, covariates: tuple[str, ...] = (),
                             seasonal: bool = True, harmonics: int = 1, slope: bool = False,
-                            weighted: bool = False) -> tuple[Estimate, object]:
-    """Level change at `event` in weekly mean hours, net of trend, annual season and covariates.
+                            weighted: bool = False, outcome: str = "hours") -> tuple[Estimate, object]:
+    """Level change at `event` in a weekly outcome (mean resolution hours by default), net of trend, annual
+    season and covariates.
 
     `harmonics` sets how many sine/cosine pairs model the season; `slope` adds a change in trend after the
-    event (the level change is still the estimate); `weighted` weights weeks by their ticket count.
+    event (the level change is still the estimate); `weighted` weights weeks by their ticket count;
+    `outcome` names another column of `weekly` to model, such as a rate from :func:`weekly_service`.
     Standard errors are Newey-West (HAC), because neighbouring weeks are correlated.
     """
     data = weekly.assign(post=(weekly["week_start"] >= event).astype(float))
@@ -613,7 +628,7 @@ def interrupted_time_series(weekly: pd.DataFrame, event: pd.Timestamp, covariate
             suffix = "" if harmonic == 1 else str(harmonic)
             season += [f"season_sin{suffix}", f"season_cos{suffix}"]
     terms = ["post", "t", *(["post_t"] if slope else []), *season, *covariates]
-    formula = "hours ~ " + " + ".join(terms)
+    formula = f"{outcome} ~ " + " + ".join(terms)
     hac = {"cov_type": "HAC", "cov_kwds": {"maxlags": ITS_HAC_LAGS}}
     if weighted:
         fit = smf.wls(formula, data=data, weights=data["tickets"]).fit(**hac)

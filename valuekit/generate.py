@@ -41,6 +41,33 @@ PLANTED_TRUTH_LINES = [
      f"and bottoms out each July (±{T['service_season_amplitude_hours']:g} h), and on the same day the list "
      f"price rises from {T['price_before_cny']:g} to {T['price_after_cny']:g} CNY per seat, which brings a "
      f"decaying surge of slower billing tickets ({company.BILLING_SURGE_PER_WEEK} extra a week at first)."),
+    ("Service desk the ITIL way",
+     "Each ticket has an SLA target by category ("
+     + ", ".join(f"{c} {h:g} h" for c, h in company.SLA_DUE_HOURS.items()) + "). "
+     "From the same day as the resolution-time change (change `agent_console`), first-contact resolution rises by "
+     f"**{company.SERVICE_FCR_LIFT * 100:g} points** in every category (before: " + ", ".join(
+         f"{c} {p:.0%}" for c, p in company.SERVICE_FCR_BEFORE.items()) + "), the reopen rate falls from "
+     f"**{company.SERVICE_REOPEN_BEFORE:.0%} to {company.SERVICE_REOPEN_AFTER:.0%}**, and agent handle time per "
+     f"ticket from a median **{company.SERVICE_HANDLE_MEDIAN_MINUTES_BEFORE:g} to "
+     f"{company.SERVICE_HANDLE_MEDIAN_MINUTES_AFTER:g} minutes** (lognormal, σ {company.SERVICE_HANDLE_SIGMA:g}). "
+     "A reopened ticket never counts as resolved at first contact. The billing surge after the price change "
+     "brings tickets with a lower first-contact rate, so a naive before/after of the desk's rate is diluted. "
+     f"About {company.CSAT_RESPONSE_SHARE:.0%} of customers rate the ticket (1 to 5), higher when it was resolved "
+     "at first contact and lower when reopened; the console moves CSAT only through those two."),
+    ("Approval returns",
+     f"Before the rules engine (change `approval_rules_engine`) **{company.APPROVAL_RETURN_BEFORE:.0%}** of requests "
+     f"are sent back to the requester for correction; from go-live, with the form checked at submission, "
+     f"**{company.APPROVAL_RETURN_AFTER:.0%}**. A correction costs the requester a median "
+     f"{company.APPROVAL_REWORK_MEDIAN_MINUTES:g} minutes."),
+    ("Internal users' survey",
+     f"Each quarter ({', '.join(f'{m:02d}' for m in company.SURVEY_MONTHS)}-15 or the next weekday) "
+     f"{company.SURVEY_RESPONSE_SHARE:.0%} of the staff who must use a system answer two UMUX-Lite items and the "
+     f"CES item (1 to 7; a normal with SD {company.SURVEY_ITEM_SD:g}, rounded, kept in 1..7): requesters (reps and "
+     "team leads) about approvals, agents about the service desk. The item means rise after each system's change: "
+     + "; ".join(f"{system} (change `{change}`): UMUX-Lite items {ub:g} → {ua:g}, CES {cb:g} → {ca:g}"
+                 for system, change, _jobs, ub, ua, cb, ca in company.SURVEY_SYSTEMS)
+     + ". The expected UMUX-Lite and CES changes are in `planted_truths.json`. Using the systems is mandatory, "
+     "so every requester and agent is active before and after: adoption does not move."),
     ("Push automation",
      f"From {company.PUSH_AUTOMATION:%Y-%m-%d} an automated strategy picks push content: staff preparation time "
      f"per push falls from a median **{T['push_median_minutes_manual']:g} to "
@@ -204,6 +231,7 @@ def planted_truths_file(seed: int = company.DEFAULT_SEED) -> dict:
                                    "platform_fixed_cny_per_month", "chargeback_call_change",
                                    "review_coverage_by_system")},
         **company.realised_truths(seed),
+        **company.service_desk_truths(),
     }
 
 

@@ -170,3 +170,128 @@ def metric_cards(cards: list[dict]) -> pd.DataFrame:
     if unknown_types or unknown_strengths:
         raise ValueError(f"unknown metric type or strength: {sorted(unknown_types | unknown_strengths)}")
     return table
+
+
+# --- The service desk, the ITIL way ----------------------------------------------------------------------
+
+def sla_met(tickets: pd.DataFrame) -> pd.Series:
+    """Whether each ticket was resolved within its service-level target (``resolution_hours <= sla_due_hours``)."""
+    return tickets["resolution_hours"] <= tickets["sla_due_hours"]
+
+
+def service_desk_measures(tickets: pd.DataFrame, hourly_wage: float | None = None) -> pd.Series:
+    """The desk's service measures over a set of tickets, as shares (0 to 1), hours, minutes and CNY.
+
+    First-contact resolution, SLA attainment and reopen rate are shares of tickets; CSAT is the mean score of
+    the tickets whose customer answered, and the share of those answers at 4 or 5; cost per contact is
+    the mean agent minutes per ticket priced at `hourly_wage` (left out without one). NaN on no tickets.
+    """
+    answered = tickets["csat_score"].dropna().astype("float64")
+    measures = pd.Series({
+        "tickets": float(len(tickets)),
+        "first_contact_resolution": float(tickets["first_contact_resolved"].mean()) if len(tickets) else np.nan,
+        "sla_attainment": float(sla_met(tickets).mean()) if len(tickets) else np.nan,
+        "reopen_rate": float(tickets["reopened"].mean()) if len(tickets) else np.nan,
+        "mean_resolution_hours": float(tickets["resolution_hours"].mean()) if len(tickets) else np.nan,
+        "mean_handle_minutes": float(tickets["handle_minutes"].mean()) if len(tickets) else np.nan,
+        "csat_mean": float(answered.mean()) if len(answered) else np.nan,
+        "csat_satisfied_share": float((answered >= 4).mean()) if len(answered) else np.nan,
+    })
+    if hourly_wage is not None:
+        measures["cost_per_contact_cny"] = measures["mean_handle_minutes"] / 60 * hourly_wage
+    return measures
+
+
+def daily_backlog(tickets: pd.DataFrame, opened_hour: float = 12.0) -> pd.DataFrame:
+    """The backlog through each day: tickets open, their mean age in hours and the share past their SLA target.
+
+    Each is an average over the day's 24 hourly snapshots, so the mean backlog is the time average that
+    Little's law speaks of. ``opened_on`` is a day without a time, so each ticket is taken to open at
+    `opened_hour` o'clock and to close ``resolution_hours`` later. Days run from the first ticket's day to
+    the last's.
+    """
+    columns = ["open_tickets", "mean_age_hours", "overdue_share"]
+    if tickets.empty:
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="day"), dtype=float)
+    origin = tickets["opened_on"].min()
+    opened = ((tickets["opened_on"] - origin).dt.days.to_numpy() * 24 + opened_hour).astype(float)
+    closed = opened + tickets["resolution_hours"].to_numpy(dtype=float)
+    due = opened + tickets["sla_due_hours"].to_numpy(dtype=float)
+    days = pd.date_range(origin, tickets["opened_on"].max(), freq="D", name="day")
+    hours = np.arange(len(days) * 24, dtype=float) + 0.5  # the middle of each hour
+    by_closing = np.argsort(closed, kind="stable")
+    opened_sorted, closed_sorted = np.sort(opened), closed[by_closing]
+    n_opened = np.searchsorted(opened_sorted, hours, side="right")
+    n_closed = np.searchsorted(closed_sorted, hours, side="right")
+    sum_opened = np.concatenate([[0.0], np.cumsum(opened_sorted)])[n_opened]
+    sum_opened_closed = np.concatenate([[0.0], np.cumsum(opened[by_closing])])[n_closed]
+    open_now = (n_opened - n_closed).astype(float)
+    ages = open_now * hours - (sum_opened - sum_opened_closed)  # total age of the tickets open at each hour
+    # Open and past due: due before now and not yet closed.
+    overdue = (np.searchsorted(np.sort(due), hours, side="right")
+               - np.searchsorted(np.sort(np.maximum(due, closed)), hours, side="right")).astype(float)
+    per_day = pd.DataFrame({"open": open_now, "ages": ages, "overdue": overdue}).groupby(
+        np.arange(len(hours)) // 24).sum()
+    ticket_hours = per_day["open"].where(per_day["open"] > 0)  # NaN on a day with nothing open
+    frame = pd.DataFrame({"open_tickets": per_day["open"].to_numpy() / 24,
+                          "mean_age_hours": (per_day["ages"] / ticket_hours).to_numpy(),
+                          "overdue_share": (per_day["overdue"] / ticket_hours).to_numpy()}, index=days)
+    return frame[columns]
+
+
+def littles_law(tickets: pd.DataFrame, backlog: pd.DataFrame, trim_days: int = 14) -> pd.Series:
+    """Little's law on the desk: mean backlog L against arrival rate λ (tickets a day) × time in system W (days).
+
+    The first and last `trim_days` days are left out of every term: the backlog starts empty and tickets
+    opened near the end are still open, so the edges break the steady state the law describes.
+    """
+    first, last = backlog.index.min() + pd.Timedelta(days=trim_days), backlog.index.max() - pd.Timedelta(days=trim_days)
+    inside = tickets[(tickets["opened_on"] >= first) & (tickets["opened_on"] <= last)]
+    days = (last - first).days + 1
+    arrival = len(inside) / days
+    time_in_system = float(inside["resolution_hours"].mean()) / 24
+    return pd.Series({"arrivals_per_day": arrival, "days_in_system": time_in_system,
+                      "predicted_backlog": arrival * time_in_system,
+                      "observed_backlog": float(backlog.loc[first:last, "open_tickets"].mean())})
+
+
+# --- Internal users: HEART for mandated tools -------------------------------------------------------------
+
+def umux_lite(survey: pd.DataFrame) -> pd.Series:
+    """UMUX-Lite score of each response, 0 to 100: the two 1-to-7 items, less 2, over 12 (Lewis et al. 2013)."""
+    return (survey["umux_capabilities"].astype("float64") + survey["umux_easy"].astype("float64") - 2) / 12 * 100
+
+
+def survey_by_wave(survey: pd.DataFrame) -> pd.DataFrame:
+    """Per system and survey wave (the calendar quarter of the answer): responses, mean UMUX-Lite and mean CES."""
+    columns = ["responses", "umux_lite", "ces"]
+    if survey.empty:
+        return pd.DataFrame(columns=["system", "wave", *columns])
+    scored = survey.assign(umux_lite=umux_lite(survey), ces=survey["ces"].astype("float64"),
+                           wave=survey["answered_on"].dt.to_period("Q").dt.start_time)
+    return scored.groupby(["system", "wave"], as_index=False).agg(
+        responses=("response_id", "size"), umux_lite=("umux_lite", "mean"), ces=("ces", "mean"))
+
+
+def return_rate_by_month(approvals: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
+    """Per month of submission: requests, requests sent back for correction, the return rate and rework hours."""
+    columns = ["requests", "returned", "return_rate", "rework_hours"]
+    if approvals.empty:
+        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="month"), dtype=float)
+    rework = returns.set_index("request_id")["rework_minutes"]
+    frame = approvals.assign(month=approvals["submitted_at"].dt.to_period("M").dt.to_timestamp(),
+                             returned=approvals["request_id"].isin(rework.index).astype(float),
+                             rework_hours=approvals["request_id"].map(rework).fillna(0.0).astype(float) / 60)
+    by_month = frame.groupby("month").agg(requests=("request_id", "size"), returned=("returned", "sum"),
+                                          rework_hours=("rework_hours", "sum"))
+    by_month["return_rate"] = by_month["returned"] / by_month["requests"]
+    return by_month[columns]
+
+
+def monthly_churn_rate(customers_monthly: pd.DataFrame) -> pd.DataFrame:
+    """Per month: customers at the start (end minus new plus churned), churned, and churn as a share of the start."""
+    start = customers_monthly["active_customers"] - customers_monthly["new_customers"] + customers_monthly[
+        "churned_customers"]
+    return pd.DataFrame({"month": customers_monthly["month"], "customers_at_start": start,
+                         "churned": customers_monthly["churned_customers"],
+                         "churn_rate": customers_monthly["churned_customers"] / start}).reset_index(drop=True)

@@ -156,6 +156,16 @@ TABLES: dict[str, dict] = {
             _field("category", "string", "Ticket category.", enum=list(TICKET_CATEGORIES)),
             _field("channel", "string", "Channel the customer used.", enum=["email", "chat", "phone"]),
             _field("resolution_hours", "number", "Hours from opening to resolution.", plausible_max=8_760, minimum=0),
+            _field("first_contact_resolved", "boolean",
+                   "Whether the first contact resolved it, with no further contact and no reopening."),
+            _field("reopened", "boolean", "Whether the customer reopened it after it was marked resolved."),
+            _field("sla_due_hours", "number", "The service-level target: hours from opening by which it should be "
+                   "resolved.", plausible_max=8_760, minimum=0),
+            _field("handle_minutes", "number", "Agent minutes spent on it, all contacts together.",
+                   plausible_max=6_000, minimum=0),
+            _optional(_field("csat_score", "integer",
+                             "Customer satisfaction, 1 (very dissatisfied) to 5 (very satisfied); empty if the "
+                             "customer did not answer.", minimum=1, maximum=5)),
         ],
         "primaryKey": ["ticket_id"],
     },
@@ -399,6 +409,36 @@ TABLES: dict[str, dict] = {
         ],
         "primaryKey": ["request_id", "step"],
         "foreignKeys": [_fk("request_id", "approvals", "request_id"), _fk("signed_by", "staff", "staff_id")],
+    },
+    "approval_returns": {
+        "title": "Approval requests sent back to the requester for correction before sign-off",
+        "fields": [
+            _field("request_id", "string", "Request returned.", unique=True),
+            _field("reason", "string", "Why it was returned.",
+                   enum=["missing_document", "wrong_amount", "wrong_request_type"]),
+            _field("rework_minutes", "number", "Requester minutes spent correcting and resubmitting it.",
+                   plausible_max=2_400, minimum=0),
+        ],
+        "primaryKey": ["request_id"],
+        "foreignKeys": [_fk("request_id", "approvals", "request_id")],
+    },
+    "user_survey": {
+        "title": "Internal users' pulse survey: UMUX-Lite's two items and the Customer Effort Score, per system",
+        "fields": [
+            _field("response_id", "string", "Response identifier.", unique=True),
+            _field("staff_id", "string", "Person who answered."),
+            _field("system", "string", "System the questions were about.", enum=list(SYSTEMS)),
+            _field("answered_on", "date", "Day of the answer."),
+            _field("umux_capabilities", "integer",
+                   "UMUX-Lite item 1: the system's capabilities meet my requirements, 1 (strongly disagree) to 7 "
+                   "(strongly agree).", minimum=1, maximum=7),
+            _field("umux_easy", "integer", "UMUX-Lite item 2: the system is easy to use, 1 to 7.",
+                   minimum=1, maximum=7),
+            _field("ces", "integer", "Customer Effort Score: the system made it easy to get my task done, 1 to 7.",
+                   minimum=1, maximum=7),
+        ],
+        "primaryKey": ["response_id"],
+        "foreignKeys": [_fk("staff_id", "staff", "staff_id")],
     },
 }
 
