@@ -87,6 +87,7 @@ def test_report_on_another_companys_exports(smaller_company, tmp_path):
     by_hand = hours_freed_by_hand(smaller_company, pd.Timestamp("2026-01-01"), pd.Timestamp("2027-01-01"))
     assert (approver, operator) == pytest.approx(by_hand, rel=0.05)
     assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED})" in text
+    assert "Service desk: add tickets.csv" in text and "Internal users: add user_survey.csv" in text
     assert html.read_text(encoding="utf-8").count("<img") == 4
 
 
@@ -96,6 +97,12 @@ def test_report_on_the_sample_data(tmp_path):
     assert "The back office: value report, Jan 2024 to Dec 2024" in text
     assert "Not in this report" not in text, "the sample folder has every file: every part is shown"
     assert "36 to 19 hours" in text  # the planted halving of approval cycle time
+    desk = re.search(r"first-contact resolution by \+([\d.]+) points, one series with no comparison group and 1 "
+                     r"other recorded change the same day \(([a-z ]+)\)", text)
+    assert desk, "the service-desk sentence, with the same-day price change counted"
+    assert float(desk.group(1)) == pytest.approx(12.0, abs=4.0)  # the planted 12-point rise
+    assert desk.group(2) == vocabulary.CLEARLY_POSITIVELY_RELATED  # one series earns no more
+    assert "approvals scored" in text and "service_desk scored" in text, "both surveyed systems' changes"
     estimate, low, high, strength = lift_sentence(text)
     assert low <= 5.0 <= high and low > 0
     # Six teams give 360 rollout orders, and the design passes its checks: the lift is earned.
@@ -115,7 +122,8 @@ def test_report_on_one_system_shows_its_parts_and_names_the_files_for_the_rest(t
     assert "lead scoring" not in text.split("Not in this report")[0], "no CRM headline without CRM files"
     for line in ["Conversion lift: add leads.csv", "Adoption of lead scoring: add usage_events.csv",
                  "Push automation: add push_campaigns.csv", "Project costs: add project_costs.csv",
-                 "Revenue: it is priced from the conversion lift", "Net value: it needs the project costs"]:
+                 "Revenue: it is priced from the conversion lift", "Net value: it needs the project costs",
+                 "Service desk: add tickets.csv", "Internal users: add user_survey.csv"]:
         assert line in text
     assert "nan" not in text.lower().split()
     assert html.read_text(encoding="utf-8").count("<img") == 3  # cycle time, approver hours, their money
@@ -136,8 +144,11 @@ def test_report_with_nothing_it_can_show_fails_in_one_line(tmp_path, capsys):
 @pytest.mark.parametrize("months", [3, 12])
 def test_report_on_too_little_history_says_so_instead_of_crashing(tmp_path, months):
     until = pd.Timestamp("2023-01-02") + pd.DateOffset(months=months)
-    folder = write_sample_subset(tmp_path / f"{months} months", REPORT_TABLES, until=until)
+    folder = write_sample_subset(tmp_path / f"{months} months", [*REPORT_TABLES, "tickets", "staff", "user_survey"],
+                                 until=until)
     text = page_text(render(folder, tmp_path / "out"))
+    assert "Service desk: too little history" in text
+    assert "Internal users: too little history" in text
     assert "Conversion lift: too little history: no team has 18 weeks of leads before its rollout" in text
     assert "Approval automation: too little history" in text
     assert "Push automation: too little history" in text
