@@ -49,7 +49,7 @@ def test_loads_every_table_with_schema_types():
                            "price_benchmarks", "pm_team", "rubric_items", "pm_answers", "front_offices",
                            "service_usage", "service_costs", "staff", "accounts", "access_grants", "access_reviews",
                            "destructive_actions", "audit_log", "approval_requesters", "approval_signers",
-                           "approval_returns", "user_survey"}
+                           "approval_returns", "user_survey", "routing_experiment"}
     leads = tables["leads"]
     assert pd.api.types.is_datetime64_any_dtype(leads["created_on"])
     assert leads["converted"].dtype == bool

@@ -697,3 +697,127 @@ def inference_table(*estimates: Estimate) -> pd.DataFrame:
     table = pd.DataFrame(estimates).set_index("method")
     table = table.assign(**{column: round_decimals(table[column], 2) for column in ("estimate", "ci_low", "ci_high")})
     return table.assign(p_value=round_decimals(table["p_value"], 3))
+
+
+# --- Randomised experiments (rung 5) ---------------------------------------------------------------------
+
+SRM_LEVEL = 0.001  # a sample-ratio-mismatch p-value below this stops the analysis (a conservative alarm level)
+
+
+def sample_ratio_mismatch(counts: pd.Series, expected_shares: pd.Series) -> float:
+    """p-value of a chi-square test that units fell into the arms in the designed shares.
+
+    `counts` and `expected_shares` are indexed by arm; the shares are normalised to sum to one. A small
+    p-value means the assignment or the logging is broken, and no difference between the arms can be trusted.
+    """
+    counts = counts.astype(float)
+    shares = expected_shares.reindex(counts.index).astype(float)
+    expected = shares / shares.sum() * counts.sum()
+    return float(stats.chisquare(counts.to_numpy(), expected.to_numpy()).pvalue)
+
+
+def minimum_detectable_effect(sd: float, n_control: float, n_treatment: float, alpha: float = 1 - CONFIDENCE,
+                              power: float = 0.8, df: float | None = None) -> float:
+    """Smallest true difference in means that a two-sided test at `alpha` detects with probability `power`.
+
+    (z of 1 - alpha/2 plus z of power) times the standard error of the difference, sd * sqrt(1/n_c + 1/n_t),
+    where `sd` is the outcome's standard deviation per unit. With `df` the quantiles are Student's t, for a few
+    units (six teams randomised as clusters).
+    """
+    quantile = stats.norm.ppf if df is None else (lambda q: stats.t.ppf(q, df))
+    return float((quantile(1 - alpha / 2) + quantile(power)) * sd * math.sqrt(1 / n_control + 1 / n_treatment))
+
+
+def difference_in_means(frame: pd.DataFrame, outcome: str, arm: str, control: str, treatment: str,
+                        method: str = "difference in means") -> Estimate:
+    """Treatment minus control mean of `outcome` (one row per randomised unit), with a Welch interval."""
+    estimate = before_after(frame.loc[frame[arm] == control, outcome], frame.loc[frame[arm] == treatment, outcome],
+                            method)
+    return Estimate(method, estimate.estimate, estimate.ci_low, estimate.ci_high,
+                    inference="Welch t, one row per randomised unit")
+
+
+def cuped(outcome: pd.Series, covariate: pd.Series) -> tuple[pd.Series, float]:
+    """CUPED (Deng et al. 2013): the outcome minus theta times the centred pre-period covariate.
+
+    theta = cov(covariate, outcome) / var(covariate), on all units pooled; the covariate must be measured
+    before assignment, so the adjustment cannot absorb any of the effect. The adjusted outcome has the same
+    mean difference between arms in expectation, and a variance smaller by the share the covariate explains.
+    Returns the adjusted outcome and theta.
+    """
+    x, y = _floats(covariate), _floats(outcome)
+    theta = float(np.cov(x, y, ddof=1)[0, 1] / np.var(x, ddof=1))
+    return pd.Series(y - theta * (x - x.mean()), index=outcome.index, name=outcome.name), theta
+
+
+def intraclass_correlation(values: pd.Series, groups: pd.Series) -> float:
+    """One-way ANOVA estimate of the intraclass correlation: the share of variance between groups (teams)."""
+    frame = pd.DataFrame({"y": _floats(values), "g": groups.to_numpy()})
+    sizes = frame.groupby("g")["y"].size()
+    k, n = len(sizes), len(frame)
+    if k < 2 or n <= k:
+        return float("nan")
+    means = frame.groupby("g")["y"].transform("mean")
+    between = float((sizes * (frame.groupby("g")["y"].mean() - frame["y"].mean()) ** 2).sum() / (k - 1))
+    within = float(((frame["y"] - means) ** 2).sum() / (n - k))
+    size = (n - (sizes ** 2).sum() / n) / (k - 1)  # the mean group size, corrected for unequal groups
+    return float(max((between - within) / (between + (size - 1) * within), 0.0))
+
+
+def design_effect(cluster_size: float, icc: float) -> float:
+    """Variance inflation from randomising clusters of `cluster_size` units instead of units: 1 + (m - 1) ICC."""
+    return 1 + (cluster_size - 1) * icc
+
+
+def experiment_strength(srm_p_value: float, estimate: Estimate, srm_level: float = SRM_LEVEL) -> str:
+    """The grade a randomised comparison earns (rung 5 of the attribution ladder).
+
+    Random assignment is the identification, so "directly caused" needs only that the assignment held (no
+    sample-ratio mismatch) and that the interval excludes zero. A mismatch breaks the design: "unclear",
+    whatever the estimate. An interval that covers zero is "unclear" too: the experiment did not detect it.
+    """
+    if srm_p_value < srm_level:
+        return UNCLEAR
+    if estimate.ci_low > 0 or estimate.ci_high < 0:
+        return DIRECTLY_CAUSED
+    return UNCLEAR
+
+
+WITHIN_BOUND, BREACHED, INCONCLUSIVE = GUARDRAIL_VERDICTS = ("within its bound", "breached", "inconclusive")
+
+
+def guardrail_verdict(estimate: Estimate, bound: float, worse: str = "higher") -> str:
+    """Whether a guardrail metric's change stayed within the largest harm agreed in advance.
+
+    `bound` is that change, in the metric's units and the direction `worse` ("higher": a rise is harm, so
+    the bound is positive; "lower": a fall is, and the bound is negative). Within its bound if the whole
+    interval is on the safe side of it, breached if the whole interval is beyond it, otherwise inconclusive.
+    """
+    if worse not in ("higher", "lower"):
+        raise ValueError("worse must be 'higher' or 'lower'")
+    sign = 1 if worse == "higher" else -1
+    low, high = sorted((sign * estimate.ci_low, sign * estimate.ci_high))
+    if high <= sign * bound:
+        return WITHIN_BOUND
+    if low > sign * bound:
+        return BREACHED
+    return INCONCLUSIVE
+
+
+def rate_difference(events_before: float, units_before: float, events_after: float, units_after: float,
+                    method: str = "rate after minus before") -> Estimate:
+    """Difference of two proportions (after minus before), with a Wald interval: churned of active, say."""
+    p_before, p_after = events_before / units_before, events_after / units_after
+    se = math.sqrt(p_before * (1 - p_before) / units_before + p_after * (1 - p_after) / units_after)
+    z = stats.norm.ppf(0.5 + CONFIDENCE / 2)
+    difference = p_after - p_before
+    return Estimate(method, difference, difference - z * se, difference + z * se,
+                    float(2 * stats.norm.sf(abs(difference) / se)), "Wald, binomial")
+
+
+def observed_change_strength(estimate: Estimate, mechanical: bool = False, coincident_changes: int = 0) -> str:
+    """The grade a before/after change earns: "unclear" if its interval covers zero, otherwise the ladder's
+    before/after rule (:func:`before_after_strength`)."""
+    if estimate.ci_low <= 0 <= estimate.ci_high:
+        return UNCLEAR
+    return before_after_strength(mechanical, coincident_changes)

@@ -128,6 +128,22 @@ PLANTED_TRUTH_LINES = [
      "submitter's team lead, so every one since is signed by its own submitter. From "
      f"{company.LEGAL_COVER[0]:%Y-%m-%d} to {company.LEGAL_COVER[1] - pd.Timedelta(days=1):%Y-%m-%d} one finance "
      "approver covered for legal and signed both the finance and the legal step of every request submitted."),
+    ("Randomised lead routing (rung 5)",
+     f"From {company.ROUTING_START:%Y-%m-%d}, for {company.ROUTING_WEEKS} weeks, each rep is assigned by a fair coin "
+     f"(probability {company.ROUTING_TREATED_SHARE:g}) to matched routing or the round-robin control "
+     "(`routing_experiment.arm`), with no sample-ratio mismatch beyond the coin's. A rep's share of leads with a first "
+     f"meeting booked is {company.ROUTING_MEETING_RATE:.0%} plus a team offset plus a persistent rep effect (SD "
+     f"{company.ROUTING_REP_SD * 100:g} points), the same in the {company.ROUTING_PRE_WEEKS} weeks before the trial, "
+     f"which is why the pre-period rate works as CUPED's covariate. Matched routing raises it by **"
+     f"{company.ROUTING_LIFT * 100:g} points** and keeps a lead waiting "
+     f"**{company.ROUTING_FIRST_CONTACT_CHANGE_HOURS:g} h** longer for its first contact (the guardrail), and it "
+     "has no effect on the control reps who share a team's lead pool (spillover zero). Leads per rep are the "
+     "`leads` table's counts in the two windows."),
+    ("Guardrails: push open rate and churn",
+     f"Push open rate is {company.PUSH_OPEN_RATE_MANUAL:.1%} of the audience before push automation and "
+     f"{company.PUSH_OPEN_RATE_AUTOMATED:.1%} after (daily noise SD 0.4 points). Monthly churn is "
+     f"{company.CHURN_RATE:.1%}, and {company.PRICE_CHURN_RISE * 100:g} points higher in the "
+     f"{company.PRICE_CHURN_MONTHS} months from the price change (change `price_rise`)."),
 ]
 
 
@@ -232,6 +248,7 @@ def planted_truths_file(seed: int = company.DEFAULT_SEED) -> dict:
                                    "review_coverage_by_system")},
         **company.realised_truths(seed),
         **company.service_desk_truths(),
+        **company.experiment_truths(),
     }
 
 

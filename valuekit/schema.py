@@ -32,6 +32,7 @@ from .vocabulary import (
     JOBS,
     PERMISSIONS,
     REVIEW_DECISIONS,
+    ROUTING_ARMS,
     SERVICE_COST_ITEMS,
     STAGES,
     SYSTEMS,
@@ -439,6 +440,27 @@ TABLES: dict[str, dict] = {
         ],
         "primaryKey": ["response_id"],
         "foreignKeys": [_fk("staff_id", "staff", "staff_id")],
+    },
+    "routing_experiment": {
+        "title": "Randomised lead-routing experiment: each rep's arm, and their leads and first meetings before "
+                 "and during the trial",
+        "fields": [
+            _field("rep_id", "string", "Rep, the unit randomised.", unique=True),
+            _field("arm", "string", "Arm the rep was assigned to by a fair coin.", enum=list(ROUTING_ARMS)),
+            _field("pre_leads", "integer", "Leads the rep received in the pre-period before the trial.",
+                   plausible_max=100_000, minimum=0),
+            _field("pre_meetings", "integer", "Of those, leads with a first meeting booked.",
+                   plausible_max=100_000, minimum=0),
+            _field("leads", "integer", "Leads the rep received during the trial.", plausible_max=100_000, minimum=0),
+            _field("meetings", "integer", "Of those, leads with a first meeting booked.",
+                   plausible_max=100_000, minimum=0),
+            _field("first_contact_hours", "number", "Mean hours from a lead's arrival to the rep's first contact, "
+                   "during the trial.", plausible_max=720, minimum=0),
+        ],
+        "primaryKey": ["rep_id"],
+        "foreignKeys": [_fk("rep_id", "sales_reps", "rep_id")],
+        "rules": [_rule("pre_meetings", "atMost", "pre_leads", "a rep cannot book more first meetings than leads"),
+                  _rule("meetings", "atMost", "leads", "a rep cannot book more first meetings than leads")],
     },
 }
 

@@ -49,6 +49,9 @@ REVIEW_DECISIONS = ("keep", "revoke")
 DESTRUCTIVE_ACTIONS = ("delete_record", "bulk_export", "merge_records", "permission_change")
 ACTION_CHANNELS = ("ui", "api", "batch_job")
 
+#: Arms of the randomised lead-routing experiment (``routing_experiment.arm``): the control first.
+ROUTING_ARMS = ("round_robin", "matched_routing")
+
 # The book's evidence vocabulary. Notebooks and the package name these constants and never spell a label
 # by hand (tests/test_notebooks.py fails on a literal), so a typo cannot become a new grade.
 
