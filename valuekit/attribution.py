@@ -821,3 +821,27 @@ def observed_change_strength(estimate: Estimate, mechanical: bool = False, coinc
     if estimate.ci_low <= 0 <= estimate.ci_high:
         return UNCLEAR
     return before_after_strength(mechanical, coincident_changes)
+
+
+# --- Metric trees: how much each input moves the outcome ----------------------------------------------------
+
+def input_effects(panel: pd.DataFrame, inputs: list[str], outcome: str = "rate", cluster: str = "team_id",
+                  weights: str = "leads") -> pd.DataFrame:
+    """The outcome's change per unit of each input, holding the others, each unit's level and each week's shared
+    movement fixed: a regression with unit (rep) and week fixed effects, weighted, clustered by `cluster`.
+
+    Returns one row per input: estimate, ci_low, ci_high. A coefficient is "how much the outcome moves with the
+    input"; only the inputs whose variation was assigned (a staged rollout) support a causal reading.
+    """
+    formula = f"{outcome} ~ {' + '.join(inputs)} | rep_id + week"
+    fit = _feols(formula, panel, weights, cluster)
+    tidy = fit.tidy(alpha=1 - CONFIDENCE)
+    low, high = tidy.filter(like="%").to_numpy(float).T
+    return pd.DataFrame({"estimate": tidy["Estimate"].to_numpy(float), "ci_low": low, "ci_high": high},
+                        index=pd.Index(inputs, name="input"))
+
+
+def input_contributions(effects: pd.DataFrame, before: pd.Series, after: pd.Series) -> pd.Series:
+    """Each input's share in the outcome's movement between two periods: its effect times its change in mean."""
+    change = (after - before).reindex(effects.index)
+    return (effects["estimate"] * change).rename("contribution")

@@ -249,6 +249,9 @@ def planted_truths_file(seed: int = company.DEFAULT_SEED) -> dict:
         **company.realised_truths(seed),
         **company.service_desk_truths(),
         **company.experiment_truths(),
+        "source_conversion_shift_pp": {source: round(shift * 100, 6)
+                                       for source, shift in company.SOURCE_CONVERSION_SHIFT.items()},
+        "conversion_trend_pp_per_year": round(company.CONVERSION_TREND_PER_YEAR * 100, 6),
     }
 
 

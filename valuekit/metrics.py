@@ -295,3 +295,41 @@ def monthly_churn_rate(customers_monthly: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"month": customers_monthly["month"], "customers_at_start": start,
                          "churned": customers_monthly["churned_customers"],
                          "churn_rate": customers_monthly["churned_customers"] / start}).reset_index(drop=True)
+
+
+# --- Metric trees and OKRs ------------------------------------------------------------------------------
+
+def rep_week_inputs(leads: pd.DataFrame) -> pd.DataFrame:
+    """The CRM's input metrics per rep and week, next to the outcome: leads worked, won, conversion (%), the share
+    of the leads scored (worked after the rep's team got lead scoring) and the shares from referrals and outbound.
+
+    `leads` carries each lead's ``team_id`` and ``crm_rollout_date`` (``attribution.leads_with_teams``). Weeks are
+    counted from the Monday of the first lead's week.
+    """
+    columns = ["rep_id", "team_id", "week", "leads", "won", "rate", "scored_share", "referral_share", "outbound_share"]
+    if leads.empty:
+        return pd.DataFrame(columns=columns)
+    first = leads["created_on"].min()
+    start = first - pd.Timedelta(days=first.weekday())
+    frame = leads.assign(week=(leads["created_on"] - start).dt.days // 7,
+                         scored=(leads["created_on"] >= leads["crm_rollout_date"]).astype(float),
+                         referral=(leads["source"] == "referral").astype(float),
+                         outbound=(leads["source"] == "outbound").astype(float),
+                         won=leads["converted"].astype(float))
+    panel = frame.groupby(["rep_id", "team_id", "week"], as_index=False).agg(
+        leads=("lead_id", "size"), won=("won", "sum"), scored_share=("scored", "mean"),
+        referral_share=("referral", "mean"), outbound_share=("outbound", "mean"))
+    panel["rate"] = panel["won"] / panel["leads"] * 100
+    return panel[columns]
+
+
+def target_from_baseline(baseline: float, gain: float, cap: float | None = None) -> float:
+    """A key result's target: the baseline times (1 + gain), at most `cap` (100% for a share, say)."""
+    target = baseline * (1 + gain)
+    return min(target, cap) if cap is not None else target
+
+
+def target_from_history(history: pd.Series, percentile: float) -> float:
+    """A key result's target: the `percentile` (0 to 100) of past performance, e.g. the 75th of rep-weeks."""
+    values = pd.to_numeric(history).dropna()
+    return float(np.percentile(values, percentile)) if len(values) else float("nan")
