@@ -141,7 +141,7 @@ PLANTED_TRUTH_LINES = [
      "`leads` table's counts in the two windows."),
     ("Guardrails: push open rate and churn",
      f"Push open rate is {company.PUSH_OPEN_RATE_MANUAL:.1%} of the audience before push automation and "
-     f"{company.PUSH_OPEN_RATE_AUTOMATED:.1%} after (daily noise SD 0.4 points). Monthly churn is "
+     f"{company.PUSH_OPEN_RATE_AUTOMATED:.1%} after (noise SD 0.4 points per push). Monthly churn is "
      f"{company.CHURN_RATE:.1%}, and {company.PRICE_CHURN_RISE * 100:g} points higher in the "
      f"{company.PRICE_CHURN_MONTHS} months from the price change (change `price_rise`)."),
 ]
