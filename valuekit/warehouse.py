@@ -6,10 +6,10 @@ and, unchanged, on any Ibis backend that holds the contract's tables under the c
 the regressions and plots that consume them stay local, in pandas.
 
 Each expression function takes Ibis tables with the contract's column names (see :mod:`valuekit.schema`) and
-returns an Ibis table; :class:`MetricLayer` runs them on a connection and returns pandas frames shaped like the
-pandas functions they mirror (:func:`valuekit.metrics.active_users`, :func:`valuekit.metrics.weekly_adoption`,
-:func:`valuekit.metrics.touch_hours_by_month`, :func:`valuekit.attribution.rep_week_panel`, the first columns
-of :func:`valuekit.attribution.weekly_tickets`).
+returns an Ibis table; :class:`MetricLayer` runs them on a connection and returns small pandas frames. The
+notebooks take their usage, conversion-panel, ticket and approval aggregates from it too
+(:meth:`MetricLayer.from_frames` puts the frames they loaded on an in-process DuckDB), so each aggregation is
+written once, here, whether the events are in a CSV export or a warehouse.
 
 Day arithmetic is done on day numbers (days since 1970-01-01, :meth:`epoch_days`), because every SQL dialect
 agrees on integers and not on date differences.
@@ -43,21 +43,40 @@ IBIS_TYPES = {"string": "string", "integer": "int64", "number": "float64", "bool
               "datetime": "timestamp"}
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
                "date": pa.date32(), "datetime": pa.timestamp("us")}
-# The tables the metric layer reads.
-LAYER_TABLES = ("sales_teams", "sales_reps", "leads", "usage_events", "approvals", "approval_steps", "tickets")
+# The tables the metric layer reads and, of each, the columns its queries use: a table needs these (under the
+# contract's names) and may have any others, which are not read.
+LAYER_COLUMNS = {
+    "sales_teams": ("team_id", "crm_rollout_date"),
+    "sales_reps": ("rep_id", "team_id"),
+    "leads": ("rep_id", "created_on", "converted"),
+    "usage_events": ("event_date", "user_id", "module", "events"),
+    "approvals": ("request_id", "submitted_at"),
+    "approval_steps": ("request_id", "touch_minutes"),
+    "tickets": ("opened_on", "category", "resolution_hours"),
+}
+LAYER_TABLES = tuple(LAYER_COLUMNS)
 WEEK_DAYS = 7
+# Periods per bitmask in the distinct counts (:func:`_period_masks`): 56 days, so that a block of days and
+# the six days before it fit the 63 value bits of a signed 64-bit integer (:func:`active_users`).
+MASK_BITS = 56
 EPOCH_WEEKDAY = 3  # 1970-01-01, day 0, was a Thursday (Monday = 0)
 
 
 # Contract and connections ----------------------------------------------------------------------------------
 
 
-def contract_table(table: ir.Table, name: str) -> ir.Table:
-    """The contract's columns of `table`, in contract order and cast to the contract's types.
+def _layer_fields(name: str) -> list[dict]:
+    """The contract's fields of table `name` that the layer reads, in contract order."""
+    return [field for field in TABLES[name]["fields"] if field["name"] in LAYER_COLUMNS[name]]
 
-    Extra columns are dropped; a missing column raises DataError naming the table and the columns.
+
+def contract_table(table: ir.Table, name: str) -> ir.Table:
+    """The columns of `table` that the layer reads (:data:`LAYER_COLUMNS`), in contract order and cast to the
+    contract's types.
+
+    Other columns are dropped; a missing column raises DataError naming the table and the columns.
     """
-    fields = TABLES[name]["fields"]
+    fields = _layer_fields(name)
     missing = [field["name"] for field in fields if field["name"] not in table.columns]
     if missing:
         raise DataError(f"table '{name}' has no column {', '.join(repr(column) for column in missing)}; the "
@@ -80,9 +99,11 @@ def contract_tables(con: ibis.BaseBackend, names: Iterable[str] = LAYER_TABLES) 
     return {name: contract_table(con.table(name), name) for name in names}
 
 
-def arrow_table(frame: pd.DataFrame, name: str) -> pa.Table:
-    """A validated frame as an Arrow table with the contract's types (dates as dates, not timestamps)."""
-    schema = pa.schema([(field["name"], ARROW_TYPES[field["type"]]) for field in TABLES[name]["fields"]])
+def arrow_table(frame: pd.DataFrame, name: str, fields: Iterable[dict] | None = None) -> pa.Table:
+    """A validated frame as an Arrow table with the contract's types (dates as dates, not timestamps): all the
+    contract's columns of table `name`, or only those of `fields`."""
+    fields = TABLES[name]["fields"] if fields is None else fields
+    schema = pa.schema([(field["name"], ARROW_TYPES[field["type"]]) for field in fields])
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
 
@@ -121,9 +142,10 @@ def connect_duckdb(data_dir: str | Path | None = None, names: Iterable[str] = LA
 
 
 def add_frames(con: ibis.BaseBackend, frames: dict[str, pd.DataFrame]) -> ibis.BaseBackend:
-    """Create the contract's tables on `con` from validated frames (as :func:`load_tables` returns them)."""
+    """Create the layer's tables on `con` from validated frames (as :func:`load_tables` returns them), with the
+    columns the layer reads."""
     for name, frame in frames.items():
-        con.create_table(name, arrow_table(frame, name), overwrite=True)
+        con.create_table(name, arrow_table(frame, name, _layer_fields(name)), overwrite=True)
     return con
 
 
@@ -209,10 +231,11 @@ def _module(usage: ir.Table, module: str | None) -> ir.Table:
     return usage if module is None else usage.filter(usage.module == module)
 
 
-def _calendar(day_numbers: ir.Table) -> ir.Table:
-    """Every day number from the first to the last of `day_numbers.day`, one row each."""
-    bounds = day_numbers.aggregate(first=day_numbers.day.min(), last=day_numbers.day.max())
-    return bounds.select(day=ibis.range(bounds.first, bounds.last + 1).unnest())
+def _calendar(events: ir.Table) -> ir.Table:
+    """Every day number from the first to the last `event_date` of `events`, one row each."""
+    # The bounds of the dates first, then their day numbers: two conversions, not one per event.
+    bounds = events.aggregate(first=events.event_date.min(), last=events.event_date.max())
+    return bounds.select(day=ibis.range(_day(bounds.first), _day(bounds.last) + 1).unnest())
 
 
 @ibis.udf.agg.builtin(name="bit_or")
@@ -229,43 +252,63 @@ def _bit_or(column: ir.IntegerColumn) -> ir.IntegerScalar:
     return _builtin_bit_or(column) if backend == "pyspark" else column.bit_or()
 
 
-def _week_days(events: ir.Table) -> ir.Table:
-    """Per user and block of seven days (day number // 7): the days of the block the user was active on
-    (``this``: bit k for the block's k-th day) and the days of the block before (``previous``).
+def _period_masks(table: ir.Table, period: ir.IntegerValue) -> ir.Table:
+    """Per user and block of MASK_BITS consecutive periods (day, week or month numbers): ``mask``, whose bit k
+    says the user has a row in the block's k-th period.
 
-    A bitwise OR over the events does the distinct counting in one aggregation: no distinct user-days, no
-    distinct count over a moving window (which Spark and others lack), no sort per user.
+    A bitwise OR over the rows does the distinct counting in one aggregation, with up to MASK_BITS times fewer
+    groups than distinct user-periods would need: the hash table stays small, no sort, no distinct count
+    over a moving window (which Spark and others lack).
     """
-    day = _day(events.event_date)
-    offset = day % WEEK_DAYS
-    bits = events.select(user_id=events.user_id, block=(day - offset) // WEEK_DAYS,
-                         bit=ibis.literal(1, "int64") << offset)
-    masks = bits.group_by(["user_id", "block"]).aggregate(mask=_bit_or(bits.bit))
+    offset = period % MASK_BITS
+    # Bit `offset` as the top bit shifted right: a literal that large is a 64-bit integer in every dialect,
+    # where Spark reads a literal 1 as a 32-bit one, whose left shift wraps beyond bit 31.
+    top = 1 << (MASK_BITS - 1)
+    bits = table.select("user_id", block=(period - offset) // MASK_BITS,
+                        bit=ibis.literal(top, "int64") >> (MASK_BITS - 1 - offset))
+    return bits.group_by(["user_id", "block"]).aggregate(mask=_bit_or(bits.bit))
+
+
+def _per_period(table: ir.Table, keys: list[str], per_offset) -> ir.Table:
+    """One row per key and period from the rows of each key and block: ``per_offset(k)`` names the aggregates
+    of the block's k-th period, computed together in one aggregation and unnested with their offset."""
+    aggregates = [per_offset(k) for k in range(MASK_BITS)]
+    per_block = table.group_by([*keys, "block"]).aggregate(
+        periods=ibis.array([ibis.struct(named) for named in aggregates]))
+    spread = per_block.unnest("periods", offset="offset")
+    return spread.select(*keys, period=spread.block * MASK_BITS + spread.offset,
+                         **{name: spread.periods[name] for name in aggregates[0]})
+
+
+def _users_per_period(masks: ir.Table, keys: list[str]) -> ir.Table:
+    """Per key and period: the users whose bit is set in :func:`_period_masks`; periods without users left out."""
+    periods = _per_period(masks, keys, lambda k: {"users": ((masks.mask >> k) & 1).sum()})
+    return periods.filter(periods.users > 0)
+
+
+def active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
+    """Per workday: DAU, trailing-7-day WAU and stickiness (DAU / WAU).
+
+    Days with no event between the first and the last count, with DAU 0. Per user and block of MASK_BITS days,
+    one bitmask holds the six days before the block (bits 0..5) and the block's days (bit 6 + k for its k-th
+    day): the DAU of the k-th day counts the users with bit 6 + k, its WAU those with any of bits k..k+6.
+    """
+    events = _module(usage, module)
+    masks = _period_masks(events, _day(events.event_date))
     zero = ibis.literal(0, "int64")
     both = masks.select("user_id", "block", this=masks.mask, previous=zero).union(
         masks.select("user_id", block=masks.block + 1, this=zero, previous=masks.mask))
     # Each user and block is at most once on each side of the union: the maximum picks the mask.
-    return both.group_by(["user_id", "block"]).aggregate(this=both.this.max(), previous=both.previous.max())
+    blocks = both.group_by(["user_id", "block"]).aggregate(this=both.this.max(), previous=both.previous.max())
+    lookback = WEEK_DAYS - 1
+    weeks = blocks.select("block", days=(blocks.this << lookback) | (blocks.previous >> (MASK_BITS - lookback)))
 
+    def day_counts(k: int) -> dict[str, ir.IntegerScalar]:
+        return {"dau": ((weeks.days >> (k + lookback)) & 1).sum(),
+                "wau": (((weeks.days >> k) & ((1 << WEEK_DAYS) - 1)) != 0).cast("int64").sum()}
 
-def active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
-    """Per workday: DAU, trailing-7-day WAU and stickiness (DAU / WAU), as :func:`valuekit.metrics.active_users`.
-
-    Days with no event between the first and the last count, with DAU 0. A user counts towards the WAU of the
-    block's k-th day if active on days 0..k of the block or on days k+1..6 of the block before.
-    """
-    events = _module(usage, module)
-    weeks = _week_days(events)
-    counts = {}
-    for k in range(WEEK_DAYS):
-        through = (1 << (k + 1)) - 1  # days 0..k of a block
-        earlier = (1 << WEEK_DAYS) - 1 - through  # days k+1..6 of the block before
-        counts[f"dau{k}"] = ((weeks.this >> k) & 1).sum()
-        counts[f"wau{k}"] = (((weeks.this & through) != 0) | ((weeks.previous & earlier) != 0)).cast("int64").sum()
-    blocks = weeks.group_by("block").aggregate(**counts)
-    daily = ibis.union(*(blocks.select(day=blocks.block * WEEK_DAYS + k, dau=blocks[f"dau{k}"], wau=blocks[f"wau{k}"])
-                         for k in range(WEEK_DAYS)))
-    calendar = _calendar(events.select(day=_day(events.event_date)))
+    daily = _per_period(weeks, [], day_counts).rename(day="period")
+    calendar = _calendar(events)
     joined = calendar.left_join(daily, "day")
     frame = joined.select(day=calendar.day, dau=daily.dau.fill_null(0), wau=daily.wau.fill_null(0))
     frame = frame.filter((frame.day + EPOCH_WEEKDAY) % WEEK_DAYS < 5)
@@ -278,27 +321,29 @@ def active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
 def monthly_active_users(usage: ir.Table, module: str | None = None) -> ir.Table:
     """Per calendar month: users with at least one event (MAU)."""
     events = _module(usage, module)
-    # Users per month and user first, then a count: a parallel aggregation, where a distinct count per month
-    # would hash every user of a month in one place.
-    monthly = events.select(month=events.event_date.truncate("M"), user_id=events.user_id).distinct()
-    return monthly.group_by("month").aggregate(mau=monthly.count()).order_by("month")
+    month_number = events.event_date.year() * 12 + events.event_date.month() - 1
+    monthly = _users_per_period(_period_masks(events, month_number), [])
+    return monthly.select(month=ibis.date(monthly.period // 12, monthly.period % 12 + 1, 1),
+                          mau=monthly.users).order_by("month")
 
 
 def weekly_adoption(usage: ir.Table, reps: ir.Table, teams: ir.Table, module: str) -> ir.Table:
-    """Share of each treated team's reps using `module` per week since the team's rollout (rollout cohort),
-    as :func:`valuekit.metrics.weekly_adoption`."""
+    """Share of each treated team's reps using `module` per week since the team's rollout (rollout cohort)."""
     team_size = reps.group_by("team_id").aggregate(team_reps=reps.rep_id.nunique())
     events = _module(usage, module)
-    used = (events.join(reps, events.user_id == reps.rep_id)
-            .join(teams, "team_id")
-            .select("team_id", "user_id", days=_day(events.event_date) - _day(teams.crm_rollout_date)))
-    used = used.filter(used.days >= 0)
-    reps_weeks = used.select(team_id=used.team_id, week=used.days // WEEK_DAYS, user_id=used.user_id).distinct()
-    weekly = reps_weeks.group_by(["team_id", "week"]).aggregate(active_reps=reps_weeks.count())
+    # The events meet each rep's rollout day in one join; the team comes back after the distinct count, so the
+    # large aggregation groups by rep alone.
+    rollouts = reps.join(teams, "team_id").select("rep_id", rollout=_day(teams.crm_rollout_date))
+    used = events.join(rollouts, events.user_id == rollouts.rep_id).select(
+        "user_id", days=_day(events.event_date) - rollouts.rollout)
+    used = used.filter(used.days >= 0)  # also leaves out the never-treated teams, whose rollout is null
+    masks = _period_masks(used, used.days // WEEK_DAYS)
+    by_team = masks.join(reps, masks.user_id == reps.rep_id).select("team_id", "user_id", "block", "mask")
+    weekly = _users_per_period(by_team, ["team_id"])
     shares = weekly.join(team_size, "team_id")
     return shares.select(
-        "team_id", "week", "active_reps",
-        share=shares.active_reps.cast("float64") / shares.team_reps.cast("float64"),
+        "team_id", week=shares.period, active_reps=shares.users,
+        share=shares.users.cast("float64") / shares.team_reps.cast("float64"),
     ).order_by(["team_id", "week"])
 
 
@@ -324,9 +369,8 @@ def monthly_module_events(usage: ir.Table) -> ir.Table:
 
 def rep_week_panel(leads: ir.Table, reps: ir.Table, teams: ir.Table, start: date | pd.Timestamp | None = None
                    ) -> ir.Table:
-    """Conversion per rep and week: leads, won, rate (%), and the team's rollout week (null if never), as
-    :func:`valuekit.attribution.rep_week_panel`. Weeks count from `start`, by default the Monday of the first
-    lead's week."""
+    """Conversion per rep and week: leads, won, rate (%), and the team's rollout week (null if never). Weeks
+    count from `start`, by default the Monday of the first lead's week."""
     def with_origin(table: ir.Table) -> ir.Table:
         if start is not None:
             return table.mutate(origin=ibis.literal(_day_number(start), "int64"))
@@ -351,8 +395,8 @@ def rep_week_panel(leads: ir.Table, reps: ir.Table, teams: ir.Table, start: date
 
 
 def weekly_tickets(tickets: ir.Table) -> ir.Table:
-    """Per week (starting on Monday): mean resolution hours, billing share and ticket count, the first columns
-    of :func:`valuekit.attribution.weekly_tickets` (its trend and season terms are added locally)."""
+    """Per week (starting on Monday): mean resolution hours, billing share and ticket count (the time series'
+    trend and season terms are added locally, by :func:`valuekit.attribution.ticket_series`)."""
     week = _date(_monday(_day(tickets.opened_on)))
     return tickets.group_by(week_start=week).aggregate(
         hours=tickets.resolution_hours.mean(),
@@ -373,8 +417,7 @@ def weekly_tickets_by_category(tickets: ir.Table) -> ir.Table:
 
 
 def touch_hours_by_month(approvals: ir.Table, steps: ir.Table) -> ir.Table:
-    """Per month of submission: requests, sign-offs and approver hours (touch time), as
-    :func:`valuekit.metrics.touch_hours_by_month`."""
+    """Per month of submission: requests, sign-offs and approver hours (touch time)."""
     requests = approvals.select(request_id=approvals.request_id, month=approvals.submitted_at.truncate("M"))
     per_month = requests.group_by("month").aggregate(requests=requests.count())
     signed = steps.join(requests, "request_id")
@@ -399,12 +442,12 @@ def to_frame(expr: ir.Table) -> pd.DataFrame:
     frame = table.to_pandas(date_as_object=False)
     for name, kind in zip(table.schema.names, table.schema.types, strict=True):
         if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
-            frame[name] = frame[name].astype("datetime64[ns]")
+            frame[name] = frame[name].astype("datetime64[us]")
     return frame
 
 
 class MetricLayer:
-    """The metric layer on one connection: each method returns what its pandas counterpart returns.
+    """The metric layer on one connection: each method runs one query there and returns its small result.
 
     >>> layer = MetricLayer(connect_duckdb("data"))            # doctest: +SKIP
     >>> layer.active_users("lead_scoring").tail()              # doctest: +SKIP
@@ -414,8 +457,15 @@ class MetricLayer:
         self.con = con
         self.tables = contract_tables(con, names)
 
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> MetricLayer:
+        """The layer on an in-process DuckDB holding the layer's tables among `frames` (the loader's, or any
+        with the columns of :data:`LAYER_COLUMNS`): how a notebook aggregates the tables it loaded."""
+        names = [name for name in LAYER_TABLES if name in frames]
+        return cls(add_frames(connect_duckdb(), {name: frames[name] for name in names}), names)
+
     def active_users(self, module: str | None = None) -> pd.DataFrame:
-        """Per workday: dau, wau, stickiness, indexed by event_date (as metrics.active_users)."""
+        """Per workday: dau, wau (trailing seven days), stickiness (dau / wau), indexed by event_date."""
         frame = to_frame(active_users(self.tables["usage_events"], module)).set_index("event_date")
         return frame.astype({"dau": "int64", "wau": "int64", "stickiness": "float64"})
 
@@ -424,7 +474,7 @@ class MetricLayer:
         return to_frame(monthly_active_users(self.tables["usage_events"], module)).set_index("month")
 
     def weekly_adoption(self, module: str) -> pd.DataFrame:
-        """team_id, week, active_reps, share (as metrics.weekly_adoption)."""
+        """Per treated team and week since its rollout: active_reps and share (of the team's reps)."""
         return to_frame(weekly_adoption(self.tables["usage_events"], self.tables["sales_reps"],
                                         self.tables["sales_teams"], module))
 
@@ -438,13 +488,16 @@ class MetricLayer:
         return long.pivot(index="month", columns="module", values="events").fillna(0).astype("int64")
 
     def rep_week_panel(self, start: date | pd.Timestamp | None = None) -> pd.DataFrame:
-        """rep_id, team_id, week, leads, won, rate, rollout_week (as attribution.rep_week_panel)."""
+        """Conversion per rep and week: rep_id, team_id, week, leads, won, rate (%) and rollout_week (the team's,
+        NaN if never treated), the panel of :mod:`valuekit.attribution`'s estimators. Weeks count from `start`,
+        by default the Monday of the first lead's week."""
         frame = to_frame(rep_week_panel(self.tables["leads"], self.tables["sales_reps"],
                                         self.tables["sales_teams"], start))
         return frame.astype({"rollout_week": "float64"})
 
     def weekly_tickets(self) -> pd.DataFrame:
-        """week_start, hours, billing_share, tickets (the first columns of attribution.weekly_tickets)."""
+        """Per week from Monday: week_start, hours (mean resolution), billing_share and tickets; add the time
+        series' trend and season terms with :func:`valuekit.attribution.ticket_series`."""
         return to_frame(weekly_tickets(self.tables["tickets"]))
 
     def weekly_tickets_by_category(self) -> pd.DataFrame:
@@ -452,6 +505,6 @@ class MetricLayer:
         return to_frame(weekly_tickets_by_category(self.tables["tickets"]))
 
     def touch_hours_by_month(self) -> pd.DataFrame:
-        """requests, sign_offs, touch_hours, indexed by month (as metrics.touch_hours_by_month)."""
+        """Per month of submission: requests, sign_offs and touch_hours (approver time), indexed by month."""
         frame = to_frame(touch_hours_by_month(self.tables["approvals"], self.tables["approval_steps"]))
         return frame.set_index("month")[["requests", "sign_offs", "touch_hours"]]
