@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 
 from valuekit import attribution, simulation
 from valuekit import company as kestrel
+from valuekit.warehouse import MetricLayer
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "book" / "part3" / "attribution.ipynb"
@@ -42,7 +43,8 @@ def times_ten_panel():
         reps = tables["sales_reps"].assign(rep_id=prefix + tables["sales_reps"]["rep_id"])
         leads = tables["leads"].assign(rep_id=prefix + tables["leads"]["rep_id"],
                                        lead_id=prefix + tables["leads"]["lead_id"])
-        panels.append(attribution.rep_week_panel(leads, reps, tables["sales_teams"], kestrel.START))
+        layer = MetricLayer.from_frames({"leads": leads, "sales_reps": reps, "sales_teams": tables["sales_teams"]})
+        panels.append(layer.rep_week_panel(kestrel.START))
     return pd.concat(panels, ignore_index=True)
 
 

@@ -8,6 +8,7 @@ import statsmodels.formula.api as smf
 
 from valuekit import attribution, vocabulary
 from valuekit import company as kestrel
+from valuekit.warehouse import MetricLayer
 
 CRM_TRUTH = kestrel.PLANTED_TRUTHS["crm_lift_pp"]
 SERVICE_TRUTH = kestrel.PLANTED_TRUTHS["service_effect_hours"]
@@ -16,13 +17,18 @@ WINDOW = attribution.EVENT_WINDOW
 
 
 @pytest.fixture(scope="module")
-def panel(company):
-    return attribution.rep_week_panel(company["leads"], company["sales_reps"], company["sales_teams"], kestrel.START)
+def layer(company):
+    return MetricLayer.from_frames(company)
 
 
 @pytest.fixture(scope="module")
-def weekly(company):
-    return attribution.weekly_tickets(company["tickets"])
+def panel(layer):
+    return layer.rep_week_panel(kestrel.START)
+
+
+@pytest.fixture(scope="module")
+def weekly(layer):
+    return attribution.ticket_series(layer.weekly_tickets())
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +204,18 @@ def test_mature_leads_drops_the_newest():
 
 
 # --- The agent console ---
+
+def test_ticket_series_adds_the_time_series_terms():
+    weekly = pd.DataFrame({"week_start": pd.to_datetime(["2024-01-01", "2024-01-08"]), "hours": [5.0, 4.0],
+                           "billing_share": [0.1, 0.2], "tickets": [10, 20]})
+    series = attribution.ticket_series(weekly)
+    assert series["t"].tolist() == [0.0, 1.0]
+    angle = 2 * np.pi * (1 + 3) / 365.25  # the middle of the week of 1 January
+    assert series.loc[0, "season_sin"] == pytest.approx(np.sin(angle))
+    assert series.loc[0, "season_cos3"] == pytest.approx(np.cos(3 * angle))
+    assert series["log_tickets"].tolist() == pytest.approx(np.log([10, 20]).tolist())
+    assert list(weekly.columns) == ["week_start", "hours", "billing_share", "tickets"]  # the input is untouched
+
 
 def test_its_recovers_the_service_effect(weekly):
     estimate, _ = attribution.interrupted_time_series(weekly, kestrel.SERVICE_CHANGE, ("billing_share",))

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuekit import company as kestrel
 from valuekit import metrics
 
 from .conftest import ROOT
@@ -20,71 +19,12 @@ def test_cycle_hours_on_known_input():
     assert metrics.cycle_hours(approvals).tolist() == [24.5]
 
 
-def test_touch_hours_by_month_on_known_input_and_empty_input():
-    approvals = approvals_frame([("A1", "2024-01-31 09:00", "2024-02-01 09:00", 2),
-                                 ("A2", "2024-02-01 09:00", "2024-02-01 10:00", 1)])
-    steps = pd.DataFrame({"request_id": ["A1", "A1", "A2"], "step": [1, 2, 1], "touch_minutes": [30.0, 30.0, 15.0]})
-    by_month = metrics.touch_hours_by_month(approvals, steps)
-    assert by_month.loc["2024-01-01"].tolist() == [1, 2, 1.0]
-    assert by_month.loc["2024-02-01"].tolist() == [1, 1, 0.25]
-    empty = metrics.touch_hours_by_month(approvals.iloc[:0], steps.iloc[:0])
-    assert empty.empty and list(empty.columns) == ["requests", "sign_offs", "touch_hours"]
-
-
-def test_planted_touch_hours_fall_to_a_third(company):
-    by_month = metrics.touch_hours_by_month(company["approvals"], company["approval_steps"])
-    per_request = by_month["touch_hours"] / by_month["requests"]
-    before = per_request[per_request.index < "2024-02-01"].mean()
-    after = per_request[per_request.index > "2024-02-01"].mean()
-    assert before / after == pytest.approx(kestrel.PLANTED_TRUTHS["approvers_before"], rel=0.1)
-
-
 def test_fte():
     assert metrics.fte(0.0) == 0.0
     assert metrics.fte(metrics.HOURS_PER_FTE_MONTH) == pytest.approx(1.0)
     assert metrics.fte(80.0, hours_per_fte_month=160.0) == 0.5
     with pytest.raises(ValueError):
         metrics.fte(10.0, hours_per_fte_month=0)
-
-
-def test_active_users_on_known_input():
-    usage = pd.DataFrame({
-        "event_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-08"]),
-        "user_id": ["a", "b", "a", "c"], "module": "m", "events": 1})
-    active = metrics.active_users(usage)
-    assert active.loc["2024-01-01", ["dau", "wau"]].tolist() == [2, 2]
-    assert active.loc["2024-01-02", ["dau", "wau"]].tolist() == [1, 2]
-    assert active.loc["2024-01-08", ["dau", "wau"]].tolist() == [1, 2]  # a (Jan 2) is still inside the week
-    assert active.loc["2024-01-05", "stickiness"] == 0.0
-    assert (active["dau"] <= active["wau"]).all()
-
-
-def test_active_users_and_adoption_on_empty_input(company):
-    empty_usage = company["usage_events"].iloc[:0]
-    assert metrics.active_users(empty_usage).empty
-    assert metrics.active_users(company["usage_events"], module="no_such_module").empty
-    adoption = metrics.weekly_adoption(empty_usage, company["sales_reps"], company["sales_teams"], "lead_scoring")
-    assert adoption.empty
-
-
-def test_adoption_counts_each_rep_once_a_week_from_the_rollout():
-    """Team A (4 reps) goes live on a Monday: 2 reps use it in week 0, 1 in week 1.
-
-    Use before the rollout, other modules and a second event in the same week don't count.
-    """
-    reps = pd.DataFrame({"rep_id": ["a1", "a2", "a3", "a4", "b1"], "team_id": ["A"] * 4 + ["B"]})
-    teams = pd.DataFrame({"team_id": ["A", "B"], "crm_rollout_date": pd.to_datetime(["2024-03-04", None])})
-    usage = pd.DataFrame({
-        "user_id": ["a1", "a1", "a2", "a3", "a3", "a4", "b1"],
-        "event_date": pd.to_datetime(["2024-03-04", "2024-03-06", "2024-03-10", "2024-03-11", "2024-03-01",
-                                      "2024-03-12", "2024-03-05"]),
-        "module": ["lead_scoring"] * 5 + ["reports", "lead_scoring"],
-    })
-    adoption = metrics.weekly_adoption(usage, reps, teams, "lead_scoring")
-    assert adoption[["team_id", "week", "active_reps", "share"]].to_dict("records") == [
-        {"team_id": "A", "week": 0, "active_reps": 2, "share": 0.5},
-        {"team_id": "A", "week": 1, "active_reps": 1, "share": 0.25},
-    ]
 
 
 def test_metric_cards_validate_vocabulary_and_completeness():

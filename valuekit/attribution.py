@@ -111,29 +111,6 @@ def leads_with_teams(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFram
     return leads.merge(reps, on="rep_id").merge(teams, on="team_id")
 
 
-def rep_week_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame,
-                   start: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Conversion per rep and week: leads, won, rate (%), and the team's rollout week (NaN if never).
-
-    Weeks are counted from `start`, by default the Monday of the first lead's week.
-    """
-    if start is None:
-        first_day = leads["created_on"].min()
-        start = first_day - pd.Timedelta(days=first_day.weekday())
-    merged = leads.merge(reps[["rep_id", "team_id"]], on="rep_id")
-    merged["week"] = (merged["created_on"] - start).dt.days // 7
-    panel = merged.groupby(["rep_id", "team_id", "week"], as_index=False).agg(
-        leads=("lead_id", "size"), won=("converted", "sum")
-    )
-    rollout_week = (teams.set_index("team_id")["crm_rollout_date"] - start).dt.days // 7
-    # Plain numpy dtypes (NaN for never treated), whatever nullable or Arrow types the tables came in.
-    panel["leads"] = _floats(panel["leads"]).astype("int64")
-    panel["won"] = _floats(panel["won"]).astype("int64")
-    panel["rate"] = panel["won"] / panel["leads"] * 100
-    panel["rollout_week"] = _floats(panel["team_id"].map(rollout_week))
-    return panel
-
-
 def _floats(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
 
@@ -574,17 +551,12 @@ def earned_strength(checks: pd.DataFrame, estimate: Estimate) -> str:
 
 # --- Agent console: one series ---------------------------------------------------------------------------
 
-def weekly_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
-    """Tickets per week (weeks start on Monday): mean resolution hours, billing share, count, trend and season terms.
-
-    Season terms come in three harmonics (``season_sin``/``season_cos`` for the first, ``season_sin2`` ...).
+def ticket_series(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The weekly ticket aggregates of the metric layer (:meth:`valuekit.warehouse.MetricLayer.weekly_tickets`:
+    week_start, hours, billing_share, tickets) with the interrupted time series' terms: trend ``t``, season
+    in three harmonics (``season_sin``/``season_cos`` for the first, ``season_sin2`` ...) and ``log_tickets``.
     """
-    week_start = tickets["opened_on"] - pd.to_timedelta(tickets["opened_on"].dt.day_of_week, unit="D")
-    tickets = tickets.assign(resolution_hours=_floats(tickets["resolution_hours"]))
-    weekly = tickets.assign(week_start=week_start, billing=_floats(tickets["category"] == "billing")).groupby(
-        "week_start", as_index=False).agg(
-        hours=("resolution_hours", "mean"), billing_share=("billing", "mean"), tickets=("ticket_id", "size"))
-    weekly["tickets"] = weekly["tickets"].astype("int64")
+    weekly = weekly.copy()
     weekly["t"] = np.arange(len(weekly), dtype=float)
     angle = 2 * np.pi * (weekly["week_start"].dt.day_of_year + 3) / 365.25  # mid-week
     weekly["season_sin"] = np.sin(angle)
@@ -597,9 +569,12 @@ def weekly_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
 
 
 def weekly_service(tickets: pd.DataFrame) -> pd.DataFrame:
-    """:func:`weekly_tickets` with the desk's weekly service measures as shares of the week's tickets:
+    """The weekly :func:`ticket_series` with the desk's weekly service measures as shares of the week's tickets:
     ``fcr`` (first-contact resolution), ``sla_attainment``, ``reopen_rate``, and ``handle_minutes`` (mean)."""
-    weekly = weekly_tickets(tickets)
+    # Imported here: Ibis and DuckDB take a second to import, which callers without tickets need not pay.
+    from .warehouse import MetricLayer
+
+    weekly = ticket_series(MetricLayer.from_frames({"tickets": tickets}).weekly_tickets())
     week_start = tickets["opened_on"] - pd.to_timedelta(tickets["opened_on"].dt.day_of_week, unit="D")
     rates = tickets.assign(
         week_start=week_start, fcr=_floats(tickets["first_contact_resolved"]),

@@ -35,20 +35,6 @@ def cycle_hours(approvals: pd.DataFrame) -> pd.Series:
     return (approvals["completed_at"] - approvals["submitted_at"]).dt.total_seconds() / 3600
 
 
-def touch_hours_by_month(approvals: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
-    """Per month of submission: requests, sign-offs and approver hours spent (touch time)."""
-    columns = ["requests", "sign_offs", "touch_hours"]
-    if approvals.empty:
-        return pd.DataFrame(columns=columns, index=pd.DatetimeIndex([], name="month"), dtype=float)
-    month = approvals.set_index("request_id")["submitted_at"].dt.to_period("M").dt.to_timestamp()
-    by_month = steps.assign(month=steps["request_id"].map(month)).groupby("month").agg(
-        sign_offs=("step", "size"), touch_hours=("touch_minutes", lambda minutes: minutes.sum() / 60))
-    requests = month.value_counts().rename("requests")
-    result = by_month.join(requests, how="outer").fillna(0)
-    result.index.name = "month"
-    return result[columns]
-
-
 class HoursFreed(NamedTuple):
     """Approver hours before and after a change, and the hours freed (before minus after)."""
 
@@ -65,6 +51,8 @@ def _before_and_after(by_month: pd.DataFrame, change: pd.Timestamp) -> tuple[pd.
 
 def monthly_hours_freed(by_month: pd.DataFrame, change: pd.Timestamp) -> HoursFreed:
     """Mean approver touch hours per month before a change and after it, leaving out the month of the change.
+
+    `by_month` is the metric layer's :meth:`~valuekit.warehouse.MetricLayer.touch_hours_by_month`.
 
     ``freed`` is the capacity the team gets back each month, so a change in the number of requests counts in
     it too; :func:`hours_freed_per_request` holds the volume out.
@@ -118,39 +106,6 @@ def fte(hours: float | pd.Series, hours_per_fte_month: float = HOURS_PER_FTE_MON
     if hours_per_fte_month <= 0:
         raise ValueError("hours_per_fte_month must be positive")
     return hours / hours_per_fte_month
-
-
-def weekly_adoption(usage: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame, module: str) -> pd.DataFrame:
-    """Share of each treated team's reps using `module` in each week since their team's rollout."""
-    rollout = reps.merge(teams, on="team_id").set_index("rep_id")["crm_rollout_date"]
-    team_size = reps.groupby("team_id")["rep_id"].nunique()
-    used = usage[usage["module"] == module].assign(
-        team_id=lambda d: d["user_id"].map(reps.set_index("rep_id")["team_id"]),
-        week=lambda d: (d["event_date"] - d["user_id"].map(rollout)).dt.days // 7,
-    )
-    used = used[used["week"] >= 0]
-    active = used.groupby(["team_id", "week"])["user_id"].nunique().rename("active_reps").reset_index()
-    active["share"] = active["active_reps"] / active["team_id"].map(team_size).astype("float64")
-    return active
-
-
-def active_users(usage: pd.DataFrame, module: str | None = None) -> pd.DataFrame:
-    """Per workday: daily active users, trailing-7-day weekly active users, and their ratio (stickiness)."""
-    events = usage if module is None else usage[usage["module"] == module]
-    if events.empty:
-        return pd.DataFrame(columns=["dau", "wau", "stickiness"], index=pd.DatetimeIndex([], name="event_date"))
-    days = pd.date_range(events["event_date"].min(), events["event_date"].max(), freq="D")
-    user_days = events[["event_date", "user_id"]].drop_duplicates()
-    # A user active on day d counts in the trailing-7-day WAU of days d to d + 6.
-    week_of = pd.concat([user_days.assign(event_date=user_days["event_date"] + pd.Timedelta(days=lag))
-                         for lag in range(7)]).drop_duplicates()
-    frame = pd.DataFrame({
-        "dau": user_days.groupby("event_date")["user_id"].nunique().reindex(days, fill_value=0),
-        "wau": week_of.groupby("event_date")["user_id"].nunique().reindex(days, fill_value=0),
-    })
-    frame["stickiness"] = frame["dau"] / frame["wau"].replace(0, np.nan)
-    frame.index.name = "event_date"
-    return frame[frame.index.day_of_week < 5]
 
 
 METRIC_CARD_FIELDS = (

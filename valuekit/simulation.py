@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import attribution
 from . import company as kestrel
+from .warehouse import MetricLayer
 
 RESULTS = Path(__file__).resolve().parents[1] / "book" / "part3" / "simulation-results.csv"
 SEEDS = range(1, 201)
@@ -48,7 +49,8 @@ def _planted_panel(leads: pd.DataFrame, reps: pd.DataFrame, teams: pd.DataFrame,
         teams.set_index("team_id")["crm_rollout_date"])
     weeks_since = ((leads["created_on"] - rollout).dt.days // 7).to_numpy(float)
     lift = kestrel.planted_lift(np.nan_to_num(weeks_since, nan=-1.0), rollout, hard) * 100
-    panel = attribution.rep_week_panel(leads.assign(lift=lift), reps, teams, kestrel.START)
+    panel = MetricLayer.from_frames({"leads": leads, "sales_reps": reps, "sales_teams": teams}).rep_week_panel(
+        kestrel.START)
     planted = leads.assign(lift=lift).merge(reps[["rep_id", "team_id"]], on="rep_id")
     planted["week"] = (planted["created_on"] - kestrel.START).dt.days // 7
     return panel.merge(planted.groupby(["rep_id", "week"], as_index=False)["lift"].mean(), on=["rep_id", "week"])
@@ -88,7 +90,7 @@ def lead_scoring_results(tables: dict[str, pd.DataFrame], hard: bool) -> list[tu
 
 
 def agent_console_results(tickets: pd.DataFrame) -> list[tuple]:
-    weekly = attribution.weekly_tickets(tickets)
+    weekly = attribution.ticket_series(MetricLayer.from_frames({"tickets": tickets}).weekly_tickets())
     change = kestrel.SERVICE_CHANGE
     weeks = (weekly["week_start"] - change).dt.days // 7
     naive = attribution.before_after(weekly.loc[weeks.between(-NAIVE_WINDOW_WEEKS, -1), "hours"],
