@@ -233,15 +233,15 @@ def child(case: str, events: int, threads: int, answers_folder: Path | None) -> 
 def run_case(case: str, events: int, threads: int, answers_folder: Path | None = None) -> dict:
     print(f"{case} on {events:,} events ...", flush=True)
     answers = [] if answers_folder is None else ["--answers", str(answers_folder)]
-    process = subprocess.Popen([sys.executable, __file__, "--case", case, "--events", str(events),
-                                "--threads", str(threads), *answers], stdout=subprocess.PIPE, text=True)
     result = None
-    for line in process.stdout:
-        if line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT "):])
-        else:
-            print(line, end="", flush=True)
-    if process.wait() != 0 or result is None:
+    with subprocess.Popen([sys.executable, __file__, "--case", case, "--events", str(events),
+                           "--threads", str(threads), *answers], stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            if line.startswith("RESULT "):
+                result = json.loads(line[len("RESULT "):])
+            else:
+                print(line, end="", flush=True)
+    if process.returncode != 0 or result is None:
         raise SystemExit(f"the {case} case failed")
     return result
 
