@@ -61,6 +61,12 @@ def _store_figures_as_palette_png() -> None:
         shell.display_formatter.formatters["image/png"].for_type(Figure, palette_png)
 
 
+def mark_payback(ax, when) -> None:
+    """A dashed line at the payback month of a cumulative cash-flow chart, labelled."""
+    ax.axvline(when, color="grey", linestyle="--", linewidth=1)
+    ax.annotate("payback", (when, 0), xytext=(4, 10), textcoords="offset points")
+
+
 def format_month_axis(ax) -> None:
     """Quarterly ticks labelled 'Jan 2023', for two years of monthly data."""
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
