@@ -303,3 +303,15 @@ def test_rollout_assignments_enumerate_distinct_orders_and_sample_beyond_the_lim
     sampled = attribution.rollout_assignments(many, limit=100, seed=1)
     assert len(sampled) == 100 and sampled[0] == many
     assert all(sorted(map(str, d.values())) == sorted(map(str, many.values())) for d in sampled)
+
+
+def test_sample_ratio_mismatch_sees_an_arm_nobody_fell_into():
+    shares = pd.Series({"control": 0.5, "treatment": 0.5})
+    assert attribution.sample_ratio_mismatch(pd.Series({"control": 60}), shares) < 1e-9
+    assert attribution.sample_ratio_mismatch(pd.Series({"control": 30, "treatment": 30}), shares) == 1.0
+
+
+def test_rate_difference_with_no_events_on_either_side_is_zero_with_no_p_value():
+    estimate = attribution.rate_difference(0, 100, 0, 120)
+    assert (estimate.estimate, estimate.ci_low, estimate.ci_high) == (0.0, 0.0, 0.0)
+    assert np.isnan(estimate.p_value)

@@ -194,16 +194,18 @@ def test_own_data_page_lists_what_each_notebook_loads():
 
     page = (ROOT / "book" / "part5" / "own-data.md").read_text()
     # Rows name each notebook by its page label ({ref}) or, within Part V, its file ({doc}).
-    rows = {name.split("/")[-1]: tables
-            for name, tables in re.findall(r"^\| \{(?:doc|ref)\}`([^`]+)` \| (.+) \|$", page, flags=re.M)}
+    listed_rows = re.findall(r"^\| \{(?:doc|ref)\}`([^`]+)` \| (.+) \|$", page, flags=re.M)
+    rows = {name.split("/")[-1]: tables for name, tables in listed_rows}
+    assert len(rows) == len(listed_rows), "two rows of the own-data table name the same notebook"
     for path in NOTEBOOKS:
         source = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
         calls = re.findall(r"load_tables\(DATA_DIR(?:, \[([^\]]*)\])?\)", source)
         # A page that shows what a partial folder supports loads the tables its NEEDS mapping names.
-        calls += re.findall(r"^NEEDS = \{(.*?)^\}", source, flags=re.M | re.S)
-        assert calls, path.name
-        names = list(TABLES) if "" in calls else [name for call in calls for name in re.findall(r'"(\w+)"', call)
-                                                  if name in TABLES]
+        needs = re.findall(r"^NEEDS = \{(.*?)^\}", source, flags=re.M | re.S)
+        assert calls or needs, path.name
+        names = list(TABLES) if "" in calls else [name for call in calls for name in re.findall(r'"(\w+)"', call)]
+        names += [name for block in needs for name in re.findall(r'"(\w+)"', block) if name in TABLES]
+        assert set(names) <= set(TABLES), f"{path.name} loads a table the contract does not have"
         listed = rows[path.stem]
         expected = ("every table of the contract" if set(names) == set(TABLES)
                     else ", ".join(f"`{n}`" for n in _dependencies(names)))

@@ -20,8 +20,8 @@ from .test_notebooks import NOTEBOOKS
 
 pytestmark = [pytest.mark.notebook, pytest.mark.second_company]
 SAMPLE_YEARS = r"202[34]"  # the sample company's two years; the second company's are 2026 and 2027
-SAMPLE_DATES = re.compile(rf"\b{SAMPLE_YEARS}-\d\d-\d\d\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* "
-                          rf"{SAMPLE_YEARS}\b")
+SAMPLE_DATES = re.compile(rf"\b{SAMPLE_YEARS}[-/]\d\d\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* "
+                          rf"{SAMPLE_YEARS}\b")  # 2024-04-01, 2024-04, 2024/04/01, April 2024
 
 
 @pytest.fixture(scope="module")

@@ -228,6 +228,54 @@ def test_panel_keeps_every_lead(frames):
     assert not panel.duplicated(["rep_id", "week"]).any()
 
 
+@pytest.mark.parametrize("start", [None, pd.Timestamp("2023-03-15")], ids=["first-monday", "a-wednesday"])
+def test_panel_on_the_sample_matches_a_groupby_of_the_leads(frames, start):
+    """The layer's panel against pandas written out here: weeks from `start` (default: the first lead's Monday)."""
+    leads = frames["leads"].merge(frames["sales_reps"][["rep_id", "team_id"]], on="rep_id")
+    origin = start if start is not None else leads["created_on"].min() - pd.Timedelta(
+        days=leads["created_on"].min().weekday())
+    leads["week"] = (leads["created_on"] - origin).dt.days // 7
+    expected = leads.groupby(["rep_id", "team_id", "week"], as_index=False).agg(
+        leads=("lead_id", "size"), won=("converted", "sum"))
+    expected["rate"] = expected["won"] / expected["leads"] * 100
+    rollout = (frames["sales_teams"].set_index("team_id")["crm_rollout_date"] - origin).dt.days // 7
+    expected["rollout_week"] = expected["team_id"].map(rollout).astype(float)
+    actual = wh.MetricLayer.from_frames(frames).rep_week_panel(start)
+    assert_same(actual.sort_values(["rep_id", "week"], ignore_index=True),
+                expected.sort_values(["rep_id", "week"], ignore_index=True))
+
+
+def test_ticket_series_on_the_sample_match_a_groupby_of_the_tickets(frames):
+    tickets = frames["tickets"].assign(
+        week_start=lambda d: d["opened_on"] - pd.to_timedelta(d["opened_on"].dt.day_of_week, unit="D"))
+    expected = tickets.groupby(["week_start", "category"], as_index=False).agg(
+        tickets=("ticket_id", "size"), hours=("resolution_hours", "mean"))
+    layer = wh.MetricLayer.from_frames(frames)
+    assert_same(layer.weekly_tickets_by_category().sort_values(["week_start", "category"], ignore_index=True),
+                expected)
+    weekly = layer.weekly_tickets().set_index("week_start")
+    by_week = tickets.groupby("week_start")
+    np.testing.assert_allclose(weekly["hours"], by_week["resolution_hours"].mean(), rtol=RTOL)
+    np.testing.assert_allclose(weekly["billing_share"], by_week["category"].apply(lambda c: (c == "billing").mean()),
+                               rtol=RTOL)
+    assert weekly["tickets"].tolist() == by_week.size().tolist()
+
+
+def test_touch_hours_on_the_sample_match_a_groupby_of_the_sign_offs(frames):
+    approvals, steps = frames["approvals"], frames["approval_steps"]
+    month = approvals.set_index("request_id")["submitted_at"].dt.to_period("M").dt.to_timestamp()
+    signed = steps.assign(month=steps["request_id"].map(month))
+    expected = pd.DataFrame({
+        "requests": month.value_counts().sort_index(),
+        "sign_offs": signed.groupby("month").size(),
+        "touch_hours": signed.groupby("month")["touch_minutes"].sum() / 60})
+    actual = wh.MetricLayer.from_frames(frames).touch_hours_by_month()
+    assert actual.index.tolist() == expected.index.tolist()
+    assert actual["requests"].tolist() == expected["requests"].tolist()
+    assert actual["sign_offs"].tolist() == expected["sign_offs"].tolist()
+    np.testing.assert_allclose(actual["touch_hours"], expected["touch_hours"], rtol=RTOL)
+
+
 def test_weekly_tickets_on_known_input():
     tickets = pd.DataFrame({
         "opened_on": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-07", "2024-01-08"]),

@@ -685,8 +685,8 @@ def sample_ratio_mismatch(counts: pd.Series, expected_shares: pd.Series) -> floa
     `counts` and `expected_shares` are indexed by arm; the shares are normalised to sum to one. A small
     p-value means the assignment or the logging is broken, and no difference between the arms can be trusted.
     """
-    counts = counts.astype(float)
-    shares = expected_shares.reindex(counts.index).astype(float)
+    counts = counts.reindex(expected_shares.index, fill_value=0).astype(float)  # an empty arm counts as 0
+    shares = expected_shares.astype(float)
     expected = shares / shares.sum() * counts.sum()
     return float(stats.chisquare(counts.to_numpy(), expected.to_numpy()).pvalue)
 
@@ -758,7 +758,7 @@ def experiment_strength(srm_p_value: float, estimate: Estimate, srm_level: float
     return UNCLEAR
 
 
-WITHIN_BOUND, BREACHED, INCONCLUSIVE = GUARDRAIL_VERDICTS = ("within its bound", "breached", "inconclusive")
+WITHIN_BOUND, BREACHED, INCONCLUSIVE = "within its bound", "breached", "inconclusive"
 
 
 def guardrail_verdict(estimate: Estimate, bound: float, worse: str = "higher") -> str:
@@ -786,8 +786,8 @@ def rate_difference(events_before: float, units_before: float, events_after: flo
     se = math.sqrt(p_before * (1 - p_before) / units_before + p_after * (1 - p_after) / units_after)
     z = stats.norm.ppf(0.5 + CONFIDENCE / 2)
     difference = p_after - p_before
-    return Estimate(method, difference, difference - z * se, difference + z * se,
-                    float(2 * stats.norm.sf(abs(difference) / se)), "Wald, binomial")
+    p_value = float(2 * stats.norm.sf(abs(difference) / se)) if se > 0 else float("nan")  # no variation at all
+    return Estimate(method, difference, difference - z * se, difference + z * se, p_value, "Wald, binomial")
 
 
 def observed_change_strength(estimate: Estimate, mechanical: bool = False, coincident_changes: int = 0) -> str:

@@ -548,7 +548,7 @@ def _tickets(rng: np.random.Generator, hard: bool = False, scale: int = 1) -> pd
     week_starts = pd.date_range(START, periods=WEEKS, freq="7D")
     weeks_after_price = _weeks_since(week_starts, PRICE_CHANGE)
     base_counts = rng.poisson(TICKETS_PER_WEEK * scale * (1 + 0.25 * _season(week_starts)))
-    surge_size = HARD_BILLING_SURGE_PER_WEEK if hard else BILLING_SURGE_PER_WEEK
+    surge_size = (HARD_BILLING_SURGE_PER_WEEK if hard else BILLING_SURGE_PER_WEEK) * scale
     surge = np.where(
         weeks_after_price >= 0, surge_size * np.exp(-weeks_after_price / BILLING_SURGE_DECAY_WEEKS), 0.0
     )

@@ -275,7 +275,7 @@ def write_company(folder: Path, seed: int = company.DEFAULT_SEED, hard: bool = F
     if scale != 1:
         scaled = (f"This folder is the company at {scale} times its size (`--scale {scale}`), for benchmarks: the "
                   "same six teams with more reps each, and more approvals, pushes, tickets and customers. The "
-                  "middle-office and security tables are left out.")
+                  "middle-office, security, approval-return, survey and experiment tables are left out.")
         text = text.replace("## Planted truths", f"{scaled}\n\n## Planted truths", 1)
     readme.write_text(text, encoding="utf-8")
     written.append(readme)

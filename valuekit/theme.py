@@ -38,12 +38,15 @@ def apply() -> None:
     _store_figures_as_palette_png()
 
 
-def palette_png(figure: Figure) -> bytes:
+def palette_png(figure: Figure) -> bytes | None:
     """The figure as the inline backend draws it (tight box), reduced to a palette PNG."""
     from IPython.core.pylabtools import print_figure
     from PIL import Image
 
-    image = Image.open(io.BytesIO(print_figure(figure, "png", bbox_inches="tight"))).convert("RGB")
+    drawn = print_figure(figure, "png", bbox_inches="tight")
+    if drawn is None:  # a figure with nothing on it: IPython shows no image either
+        return None
+    image = Image.open(io.BytesIO(drawn)).convert("RGB")
     palette = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     palette.save(buffer, "PNG", optimize=True)

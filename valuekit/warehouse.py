@@ -67,6 +67,8 @@ EPOCH_WEEKDAY = 3  # 1970-01-01, day 0, was a Thursday (Monday = 0)
 
 def _layer_fields(name: str) -> list[dict]:
     """The contract's fields of table `name` that the layer reads, in contract order."""
+    if name not in LAYER_COLUMNS:
+        raise DataError(f"table '{name}' is not one the metric layer reads; it reads {', '.join(LAYER_COLUMNS)}")
     return [field for field in TABLES[name]["fields"] if field["name"] in LAYER_COLUMNS[name]]
 
 
