@@ -15,6 +15,8 @@ from numbers import Integral, Real
 
 import pandas as pd
 
+from .i18n import tr
+
 SIGNIFICANT_DIGITS = 6
 # Rounding happens twice: first to NOISE_FREE_DIGITS significant digits, which removes the kernels' noise,
 # then to what is shown. Rounded once, a value on a boundary (-0.275 to two decimals) goes either way.
@@ -47,7 +49,10 @@ def round_decimals(values, decimals: int):
 
 
 def portable(value, digits: int = SIGNIFICANT_DIGITS):
-    """A glue-ready value: floats rounded, numpy scalars made Python ones, the rest unchanged."""
+    """A glue-ready value: floats rounded, numpy scalars made Python ones, words in the edition's language
+    (:func:`valuekit.i18n.tr`), the rest unchanged."""
+    if isinstance(value, str):
+        return tr(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, Integral):
