@@ -1,19 +1,25 @@
 # Back-Office Value: build the book and run its tests from a fresh clone.
-#   make book   install if needed, execute the notebooks (two at a time) and build the HTML into _build/html
+#   make book   install if needed, execute the notebooks (two at a time) and build the HTML into _build/html,
+#               the Chinese edition (zh/) into _build/html/zh
 #   make test   lint, unit tests and strict nbval (two workers), the strict build, the site in a browser
 #   make unit   the quick inner loop: unit tests only, no notebooks, no browser
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 INSTALLED := $(VENV)/.installed
-NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+NOTEBOOKS := $(shell find book zh -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 JB_STRICT := $(BIN)/jupyter-book build . -n -W --keep-going
+# The Chinese edition is its own Sphinx project (language zh_CN); its site is copied into the English one's zh/.
+JB_STRICT_ZH := $(BIN)/jupyter-book build zh --path-output _build/zh -n -W --keep-going
+COPY_ZH := rm -rf _build/html/zh && cp -r _build/zh/_build/html _build/html/zh
 # Two workers on two cores; each keeps one BLAS thread (valuekit.book.notebooks sets the same for its kernels).
 WORKERS ?= 2
 PYTEST_PARALLEL := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 # Debian's Chromium, which Playwright drives in the browser tests (Playwright downloads no browser here).
 CHROMIUM ?= /usr/bin/chromium
+# Debian's Noto CJK fonts: the Chinese edition's figures (valuekit/theme.py) and screenshots need them.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PATH := $(BIN):$(PATH)
@@ -33,16 +39,24 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 install: $(INSTALLED)
 
-book: $(INSTALLED)
+book: $(INSTALLED) $(CJK_FONT)
 	$(BIN)/python -m valuekit.book.notebooks --fill-cache --jobs $(WORKERS)
 	$(JB_STRICT)
-	@echo "Book built: open $(CURDIR)/_build/html/index.html (or: make serve)"
+	$(JB_STRICT_ZH)
+	$(COPY_ZH)
+	@echo "Book built: open $(CURDIR)/_build/html/index.html (or: make serve); 中文版: _build/html/zh/"
 
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "No browser at $(CHROMIUM) and no apt-get to install one:" \
 	  "point CHROMIUM= at a Chromium or Chrome binary, e.g. make test CHROMIUM=/path/to/chromium"; exit 1; }
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
+
+$(CJK_FONT):
+	@command -v apt-get >/dev/null || { echo "No CJK font at $(CJK_FONT) and no apt-get to install one:" \
+	  "install Noto Sans CJK (Debian/Ubuntu package fonts-noto-cjk) for the Chinese edition's figures"; exit 1; }
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq fonts-noto-cjk
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -52,9 +66,11 @@ unit: $(INSTALLED)
 
 # nbval executes every notebook once and checks its stored outputs; the build then renders those
 # checked outputs without executing them again (BOOK_EXECUTION=off, see valuekit/book/sphinx_inputs.py).
-test: $(INSTALLED) $(CHROMIUM) lint
+test: $(INSTALLED) $(CHROMIUM) $(CJK_FONT) lint
 	$(PYTEST_PARALLEL) tests --ignore=tests/browser -m "not spark" --nbval $(NOTEBOOKS)
 	BOOK_EXECUTION=off $(JB_STRICT)
+	BOOK_EXECUTION=off $(JB_STRICT_ZH)
+	$(COPY_ZH)
 	REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup tests/browser -q
 
 # The metric layer on Spark (PySpark local mode) against DuckDB; Java from Debian's packages on first use.
@@ -67,8 +83,9 @@ test-spark: $(INSTALLED)
 data: $(INSTALLED)
 	$(BIN)/python -m valuekit.generate data
 
-# Re-execute every notebook in place (two at a time), storing fresh outputs for nbval.
-notebooks: $(INSTALLED)
+# Re-execute every notebook of both editions in place (two at a time), storing fresh outputs for nbval,
+# and rewrite the English notebooks' MyST Markdown twins (jupytext.toml).
+notebooks: $(INSTALLED) $(CJK_FONT)
 	$(BIN)/python -m valuekit.book.notebooks --jobs $(WORKERS) $(NOTEBOOKS)
 
 # The one-page value report as standalone HTML: make report DATA=path/to/folder [NAME="CRM team"]
@@ -76,9 +93,8 @@ DATA ?= data
 report: $(INSTALLED)
 	$(BIN)/python -m valuekit.report --data "$(DATA)" --out reports $(if $(NAME),--name "$(NAME)")
 
-# Home page and one notebook page at desktop and phone widths, into screenshots/ (CJK fonts for the glossary).
+# Home and notebook pages of both editions at desktop and phone widths, into screenshots/
 screenshots: book $(CHROMIUM)
-	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq fonts-noto-cjk
 	$(BIN)/python -m tests.browser.screenshots screenshots
 
 # The attribution simulation study (200 seeds, easy and hard mode) into book/part3/simulation-results.csv;

@@ -3,8 +3,9 @@
 Works on a temporary copy of the repository (sharing this checkout's .venv), so your tree and its build
 cache are left alone. Run it on an idle machine: the targets are ratios of times measured in one run.
 
-- floor: what a cold build cannot beat on two cores, the build with execution off, plus the slowest
-  notebook, plus half the sum of the others (each notebook timed alone, one after another);
+- floor: what a cold build cannot beat on two cores, the builds of both editions with execution off, plus
+  the slowest notebook, plus half the sum of the others (each notebook of both editions timed alone, one
+  after another);
 - cold build: `make book` from an empty _build (every notebook executed, two at a time);
 - no-change rebuild and one-notebook-changed rebuild: the cache at work;
 - make test: lint, unit tests and nbval on two workers, the strict build, the browser checks.
@@ -27,6 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BUILD = [str(BIN / "jupyter-book"), "build", ".", "-n", "-W", "--keep-going"]
+BUILD_ZH = [str(BIN / "jupyter-book"), "build", "zh", "--path-output", "_build/zh", "-n", "-W", "--keep-going"]
 IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
                                  "reports", "screenshots")
 COLD_TARGET, TEST_TARGET = 1.3, 1.5
@@ -45,11 +47,11 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
 def notebook_seconds(book: Path) -> dict[str, float]:
     """Each notebook executed alone, with the kernel settings the runner uses."""
     sys.path.insert(0, str(book))
-    from valuekit.book.notebooks import KERNEL_ENV, book_notebooks, execute_notebook
+    from valuekit.book.notebooks import KERNEL_ENV, all_notebooks, execute_notebook
 
     os.environ.update(KERNEL_ENV)
     seconds = {}
-    for path in book_notebooks(book):
+    for path in all_notebooks(book):
         _, seconds[path.relative_to(book).as_posix()] = execute_notebook(path)
         print(f"  {path.relative_to(book)}: {seconds[path.relative_to(book).as_posix()]:.1f} s", flush=True)
     return seconds
@@ -76,8 +78,8 @@ def main() -> None:
 
         print("notebooks, each alone:")
         seconds = notebook_seconds(book)
-        print("build with execution off:")
-        off = timed(BUILD, book, env={**os.environ, "BOOK_EXECUTION": "off"})
+        print("builds with execution off:")
+        off = sum(timed(build, book, env={**os.environ, "BOOK_EXECUTION": "off"}) for build in (BUILD, BUILD_ZH))
         shutil.rmtree(book / "_build")
         slowest = max(seconds.values())
         floor = off + slowest + (sum(seconds.values()) - slowest) / 2
@@ -94,9 +96,9 @@ def main() -> None:
         make_test = timed(["make", "test"], book)
 
     print()
-    print(f"notebooks in the book:            {len(seconds)}")
+    print(f"notebooks in both editions:       {len(seconds)}")
     print(f"sum of notebook times:            {sum(seconds.values()):7.1f} s (slowest {slowest:.1f} s)")
-    print(f"build with execution off:         {off:7.1f} s")
+    print(f"builds with execution off:        {off:7.1f} s")
     print(f"floor of a cold build:            {floor:7.1f} s")
     print(f"cold build (make book):           {cold:7.1f} s  ({cold / floor:.2f} x floor, target <= {COLD_TARGET})")
     print(f"no-change rebuild:                {no_change:7.1f} s")

@@ -1,4 +1,7 @@
-"""Save screenshots of the home page and one notebook page at desktop and phone widths.
+"""Save screenshots of the home page and notebook pages, in both editions, at desktop and phone widths.
+
+The Chinese figures are the check that the CJK font reached matplotlib (no tofu boxes); notebook pages are
+captured whole, figures included.
 
 python -m tests.browser.screenshots OUTPUT_FOLDER   (or: make screenshots)
 """
@@ -8,7 +11,9 @@ from pathlib import Path
 
 from .site import chromium, serve
 
-PAGES = {"home": "book/preface.html", "notebook": "book/part3/attribution.html"}
+PAGES = {"home": "book/preface.html", "notebook": "book/part3/attribution.html",
+         "zh-home": "zh/preface.html", "zh-notebook": "zh/part3/attribution.html",
+         "zh-company-tour": "zh/part1/company-tour.html", "zh-business-case": "zh/part4/business-case.html"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -21,7 +26,7 @@ def main(output: Path) -> None:
             for page_name, path in PAGES.items():
                 page.goto(f"{url}/{path}", wait_until="networkidle")
                 target = output / f"{page_name}-{width_name}.png"
-                page.screenshot(path=str(target))
+                page.screenshot(path=str(target), full_page=page_name not in {"home", "zh-home"})
                 print(target)
             context.close()
 

@@ -85,10 +85,78 @@ def test_internal_links_and_anchors_resolve():
     assert broken == [], broken[:20]
 
 
+# Sphinx lists results one by one and writes its summary line once the search is done.
+SEARCH_DONE = "() => document.querySelector('#search-results .search-summary')?.innerText.trim().length > 0"
+
+
+def search(page, url: str) -> list[str]:
+    """The result links of a search page, once it has finished."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function(SEARCH_DONE, timeout=15_000)
+    return page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.href)")
+
+
 @pytest.mark.parametrize(("query", "expected"), [("matchmaker", "appendix/glossary.html"),
                                                  ("stickiness", "part3/usage.html")])
 def test_search_finds_glossary_and_part_three_terms(page, base_url, query, expected):
-    page.goto(f"{base_url}/search.html?q={query}", wait_until="load")
-    page.wait_for_selector("#search-results li a", timeout=15_000)
-    hits = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    hits = search(page, f"{base_url}/search.html?q={query}")
     assert any(expected in hit for hit in hits), hits
+
+
+def switch_target(page: str) -> str | None:
+    """Where the page's language switch leads, relative to the site root (None if it has none)."""
+    soup = BeautifulSoup((SITE / page).read_text(encoding="utf-8"), "lxml")
+    link = soup.select_one("a.language-switch")
+    if link is None:
+        return None
+    return (Path(page).parent / link["href"]).as_posix() if not link["href"].startswith("/") else link["href"]
+
+
+def resolved(path: str) -> str:
+    return (SITE / path).resolve().relative_to(SITE.resolve()).as_posix()
+
+
+def test_every_page_switches_to_its_counterpart_and_back():
+    """Each page links to the same page in the other edition, and that page links back (CONTRIBUTING.md)."""
+    pages = [page for page in PAGES if page not in {"index.html", "zh/index.html"}]  # the redirects to the preface
+    chinese = [page for page in pages if page.startswith("zh/")]
+    assert len(chinese) >= 50 and len(chinese) == len(pages) - len(chinese)
+    wrong = []
+    for page in pages:
+        target = switch_target(page)
+        if target is None or not (SITE / target).is_file():
+            wrong.append(f"{page}: switch to {target}")
+            continue
+        expected = page.removeprefix("zh/") if page.startswith("zh/") else "zh/" + page.removeprefix("book/")
+        if page.startswith("zh/") and not page.startswith(("zh/search", "zh/genindex")):
+            expected = "book/" + expected
+        if resolved(target) != expected or resolved(switch_target(resolved(target))) != page:
+            wrong.append(f"{page}: switch to {resolved(target)}, expected {expected} and back")
+    assert wrong == [], wrong[:10]
+
+
+def test_chinese_pages_say_they_are_chinese():
+    for page in (p for p in PAGES if p.startswith("zh/") and p != "zh/index.html"):  # index: a redirect
+        assert '<html lang="zh-CN"' in (SITE / page).read_text(encoding="utf-8"), page
+
+
+def test_the_switch_lands_on_the_counterpart_in_the_browser(page, base_url):
+    page.goto(f"{base_url}/book/part3/attribution.html", wait_until="load")
+    page.click("a.language-switch")
+    page.wait_for_url("**/zh/part3/attribution.html")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.click("a.language-switch")
+    page.wait_for_url("**/book/part3/attribution.html")
+
+
+# Terms a Chinese reader searches for, and a page each must find: Sphinx segments Chinese with jieba, which
+# knows the glossary's terms (valuekit/book/chinese_search.py), so 权限复核 is found whole.
+CHINESE_QUERIES = [("主导", "zh/part2/four-stages.html"), ("中台", "zh/part4/middle-office.html"),
+                   ("归因", "zh/part3/attribution-ladder.html"), ("述职", "zh/part5/year-end-review.html"),
+                   ("内部计费", "zh/part4/shared-service.html"), ("权限复核", "zh/part1/security-metrics.html")]
+
+
+@pytest.mark.parametrize(("query", "expected"), CHINESE_QUERIES)
+def test_chinese_search_finds_the_page(page, base_url, query, expected):
+    hits = search(page, f"{base_url}/zh/search.html?q={query}")
+    assert any(hit.split("#")[0].endswith(expected) for hit in hits), hits
