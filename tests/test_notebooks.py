@@ -8,6 +8,7 @@ import nbformat
 import pytest
 import yaml
 
+from valuekit.book.notebooks import twin_path, twin_text
 from valuekit.glue import SIGNIFICANT_DIGITS
 from valuekit.vocabulary import ATTRIBUTION_STRENGTHS
 
@@ -54,6 +55,15 @@ def test_every_toc_entry_exists_and_every_notebook_is_listed():
         assert any((ROOT / f"{entry}{suffix}").is_file() for suffix in (".md", ".ipynb")), f"{entry}: no such page"
     for notebook in NOTEBOOKS:
         assert notebook.relative_to(ROOT).with_suffix("").as_posix() in listed, f"{notebook} not in _toc.yml ({NAMES})"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_has_its_text_twin(notebook):
+    """Its cells as MyST Markdown beside it, for diffs without outputs (CONTRIBUTING.md, "Stored outputs and
+    clean diffs")."""
+    twin = twin_path(notebook)
+    assert twin.is_file() and twin.read_text(encoding="utf-8") == twin_text(notebook), \
+        f"{twin.relative_to(ROOT)} is not the notebook's current text: run make notebooks (or jupytext --sync)"
 
 
 def code_cells(path: Path) -> list:
