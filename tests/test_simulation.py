@@ -31,8 +31,15 @@ def test_rows_reproduce(results, mode, seed):
     fresh = simulation.run_seed(seed, mode)
     pd.testing.assert_frame_equal(fresh[["mode", "change", "estimator"]], stored[["mode", "change", "estimator"]],
                                   check_dtype=False)
+    # The CSV keeps 6 significant digits, and every estimator but one solves its regression directly, so a rerun
+    # agrees to 1e-5. pyfixest's two-stage DiD recovers its first stage's fixed effects with scipy's LSQR, which
+    # stops at pyfixest's tolerances (Feols.fixef: atol = btol = 1e-6): its estimates are exact only to about
+    # 1e-4, and another CPU's rounding moves them within that (2e-5 seen between two machines).
+    iterative = fresh["estimator"].str.startswith("two-stage DiD").to_numpy()
     for column in ("estimate", "ci_low", "ci_high", "truth"):
-        np.testing.assert_allclose(fresh[column], stored[column], rtol=1e-5, atol=1e-6, err_msg=column)
+        for rows, rtol in ((~iterative, 1e-5), (iterative, 1e-4)):
+            np.testing.assert_allclose(fresh.loc[rows, column], stored.loc[rows, column], rtol=rtol, atol=1e-6,
+                                       err_msg=f"{column}, rtol {rtol}")
 
 
 def test_recommended_interval_keeps_its_coverage_in_hard_mode(results):

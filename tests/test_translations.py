@@ -124,5 +124,5 @@ def test_the_glossary_terms_are_search_words():
     from valuekit.book.chinese_search import glossary_terms
 
     terms = glossary_terms(ROOT / "zh" / "appendix" / "glossary.md")
-    assert {"主导", "中台", "归因", "权限复核", "内部计费"} <= set(terms) and len(terms) > 100
+    assert {"主导", "中台", "双重差分", "权限复核", "内部计费"} <= set(terms) and len(terms) > 100
     assert all(CJK.fullmatch(character) for term in terms for character in term)
