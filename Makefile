@@ -1,7 +1,7 @@
 # Back-Office Value: build the book and run its tests from a fresh clone.
 #   make book   install if needed, execute the notebooks (two at a time) and build the HTML into _build/html,
 #               the Chinese edition (zh/) into _build/html/zh
-#   make test   lint, unit tests and strict nbval (two workers), the strict build, the site in a browser
+#   make test   lint, unit tests and strict nbval (two workers), both editions' strict builds, the site in a browser
 #   make unit   the quick inner loop: unit tests only, no notebooks, no browser
 PYTHON ?= python3.11
 VENV := .venv
