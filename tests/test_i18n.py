@@ -89,6 +89,9 @@ def test_tables_figures_and_glued_words_are_translated(chinese_folder):
     assert list(shown["达标"]) == ["是", "否"] and list(shown["转化率"]) == [0.1, 0.2]
     assert list(table.columns) == ["team", "rate", "met"], "the notebook's own table is left as it was"
     assert theme.translate_table(pd.Series({"team": "Partners"}, name="rate")).to_dict() == {"团队": "渠道组"}
+    mixed = theme.translate_table(pd.Series({"team": -184, "rate": 0.069}, dtype=object))
+    assert list(mixed) == [-184, 0.069] and isinstance(mixed.iloc[0], int), "whole numbers stay whole"
+    assert "-184.000" not in mixed.to_frame("base case")._repr_html_()
 
     figure, ax = plt.subplots()
     ax.bar(["Partners", "team"], [1, 2])

@@ -112,11 +112,26 @@ def translate_table(table):
         labels.names = [i18n.tr(name) for name in labels.names]
     if isinstance(table, pd.Series):
         table.name = i18n.tr(table.name)
-        return table.map(_translated_cell) if _holds_text(table.dtype) else table
+        return _translated_cells(table) if _holds_text(table.dtype) else table
     for column, dtype in table.dtypes.items():
         if _holds_text(dtype):
-            table[column] = table[column].map(_translated_cell)
+            table[column] = _translated_cells(table[column])
     return table
+
+
+def _translated_cells(cells):
+    """A column with its text cells translated and its numbers as they were.
+
+    ``Series.map`` infers a new dtype: a mixed column of whole numbers and rates (an NPV in thousands beside a
+    payback month and an MIRR) would come back as floats and show as -184.000, so such a column stays mixed.
+    """
+    import pandas as pd
+
+    translated = cells.map(_translated_cell)
+    if pd.api.types.is_numeric_dtype(translated.dtype) and not pd.api.types.is_numeric_dtype(cells.dtype):
+        return pd.Series([_translated_cell(value) for value in cells], index=cells.index, name=cells.name,
+                         dtype=object)
+    return translated
 
 
 def _translated_cell(value):
