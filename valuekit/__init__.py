@@ -1,4 +1,8 @@
-"""Shared code for the Back-Office Value book: sample company, validated loading, plot theme.
+"""Shared code for the Back-Office Value book.
+
+The data contract and its loader (``vocabulary``, ``schema``, ``loader``), the analyses (``attribution``,
+``metrics``, ``finance``, ``warehouse``, ``report`` and the rest), the sample company (``company``,
+``generate``) and the book's build tooling (``valuekit.book``).
 
 ``load_tables`` and ``DataError`` are imported on first use, so the Sphinx extension
 in this package does not pay for pandas and frictionless on every build.
