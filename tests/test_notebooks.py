@@ -90,6 +90,20 @@ def test_first_code_cell_holds_the_parameters(path: Path):
     assert "DATA_DIR" in first.source, f"the parameters cell must set DATA_DIR ({TEMPLATE})"
 
 
+FOLDED_OR_HIDDEN = {"hide-input", "remove-cell", "remove-input"}
+
+
+@each_notebook
+def test_code_is_folded_unless_it_is_the_lesson(path: Path):
+    """A reader who does not code sees prose and results; the code waits behind "Show code". A cell that is
+    itself the lesson is tagged `lesson` and stays open."""
+    open_cells = [cell.source[:60] for cell in code_cells(path)
+                  if not FOLDED_OR_HIDDEN & set(cell.metadata.get("tags", []))
+                  and "lesson" not in cell.metadata.get("tags", [])]
+    assert open_cells == [], f"tag these cells hide-input, or lesson if the code is what the page teaches: " \
+                             f"{open_cells} ({TEMPLATE})"
+
+
 @each_notebook
 def test_outputs_come_from_one_clean_run(path: Path):
     counts = [cell.execution_count for cell in code_cells(path)]
