@@ -31,14 +31,18 @@ def render(data_dir: Path, out_dir: Path, system_name: str | None = None) -> Pat
         parameters["SYSTEM_NAME"] = system_name
     papermill.execute_notebook(str(NOTEBOOK), str(executed), parameters=parameters, cwd=str(NOTEBOOK.parent),
                                kernel_name="python3", progress_bar=False)
+    title = f"Value report: {system_name}" if system_name else "Value report"
+    html = out_dir / "value-report.html"
+    html.write_text(export_html(nbformat.read(executed, as_version=4), title), encoding="utf-8")
+    return html
+
+
+def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """The standalone page of an executed report notebook: its outputs, without code or `book-only` cells."""
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"book-only"}, enabled=True), enabled=True)
-    title = f"Value report: {system_name}" if system_name else "Value report"
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4),
-                                          resources={"metadata": {"name": title}})
-    html = out_dir / "value-report.html"
-    html.write_text(body, encoding="utf-8")
-    return html
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return body
 
 
 def one_line(error: BaseException) -> str:
