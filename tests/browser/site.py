@@ -12,7 +12,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "_build" / "html"
+# BOOK_SITE points the checks at a site built elsewhere (jupyter-book build --path-output DIR: DIR/_build/html).
+SITE = Path(os.environ.get("BOOK_SITE", ROOT / "_build" / "html")).resolve()
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a sandboxed machine with no network: no background traffic, no GPU.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

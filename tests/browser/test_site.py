@@ -11,10 +11,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .site import SITE, site_pages
+from .site import ROOT, SITE, site_pages
 
 PAGES = site_pages()
-NOTEBOOK_PAGES = [page for page in PAGES if (SITE.parents[1] / page).with_suffix(".ipynb").is_file()]
+NOTEBOOK_PAGES = [page for page in PAGES if (ROOT / page).with_suffix(".ipynb").is_file()]
 
 
 def per_page(paths):
@@ -163,7 +163,7 @@ CHINESE_PAGES = [page for page in PAGES if page.startswith("zh/")
 def glossary_sample(count: int = 20) -> list[str]:
     from valuekit.book.chinese_search import glossary_terms
 
-    terms = [term for term in glossary_terms(SITE.parents[1] / "zh" / "appendix" / "glossary.md")
+    terms = [term for term in glossary_terms(ROOT / "zh" / "appendix" / "glossary.md")
              if term not in READERS_TERMS]
     return terms[:: len(terms) // count][:count]
 
