@@ -11,6 +11,10 @@ How the comparison is made:
   sides first, so a run cannot hide behind a changed comma or a role around a word.
 - Source 002 is stored in traditional characters; it is converted to simplified (OpenCC, ``t2s``) before it is
   compared.
+- The sources are not part of the repository, so the comparison runs against their fingerprints,
+  ``tests/source_fingerprints.txt``: a 48-bit BLAKE2b digest of every run of MIN_RUN Han characters of each source,
+  not the text. Where the sources are at hand (../shared/sources), a test checks that the fingerprints are
+  theirs; after a source changes, rewrite the file with ``python tests/test_source_overlap.py``.
 
 A marked quotation is the one exception, and it is recognised strictly: text inside “…” or 「…」, immediately
 followed by a footnote reference ``[^label]``, whose footnote definition (``[^label]: ...``) holds the same Han
@@ -19,15 +23,18 @@ of the comparison; a quotation without such a footnote is checked like any other
 MAX_QUOTATIONS such quotations in the whole Chinese edition.
 """
 
+import base64
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 
-import opencc
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT.parent / "shared" / "sources"
+FINGERPRINTS = Path(__file__).with_name("source_fingerprints.txt")
+DIGEST_BYTES = 6
 MIN_RUN = 12
 MAX_QUOTATIONS = 6
 
@@ -41,11 +48,15 @@ def han(text: str) -> str:
     return "".join(HAN.findall(text))
 
 
+def digest(gram: str) -> bytes:
+    return hashlib.blake2b(gram.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+
+
 @lru_cache(maxsize=1)
 def sources() -> dict[str, str]:
-    """Each source article's Han characters, in simplified characters, by file name."""
-    if not SOURCES.is_dir():
-        pytest.skip(f"the source articles are not at {SOURCES}")
+    """Each source article's Han characters, in simplified characters, by file name (where the sources are)."""
+    import opencc
+
     to_simplified = opencc.OpenCC("t2s")
     found = {}
     for path in sorted(SOURCES.glob("[0-9][0-9][0-9]_*.txt")):
@@ -54,13 +65,24 @@ def sources() -> dict[str, str]:
     return found
 
 
+def fingerprint_file(texts: dict[str, str]) -> str:
+    """The fingerprints of the sources' texts: a line per source, its name and its sorted digests in base64."""
+    lines = []
+    for name, text in sorted(texts.items()):
+        digests = sorted({digest(text[i:i + MIN_RUN]) for i in range(len(text) - MIN_RUN + 1)})
+        lines.append(f"{name} {base64.b64encode(b''.join(digests)).decode('ascii')}")
+    return "\n".join(lines) + "\n"
+
+
 @lru_cache(maxsize=1)
-def source_grams() -> dict[str, str]:
-    """Every run of MIN_RUN Han characters in any source, with the source it comes from."""
+def source_grams() -> dict[bytes, str]:
+    """The digest of every run of MIN_RUN Han characters in any source, with the source it comes from."""
     grams = {}
-    for name, text in sources().items():
-        for start in range(len(text) - MIN_RUN + 1):
-            grams.setdefault(text[start:start + MIN_RUN], name)
+    for line in FINGERPRINTS.read_text(encoding="ascii").splitlines():
+        name, packed = line.split(" ")
+        raw = base64.b64decode(packed)
+        for start in range(0, len(raw), DIGEST_BYTES):
+            grams.setdefault(raw[start:start + DIGEST_BYTES], name)
     return grams
 
 
@@ -89,12 +111,12 @@ def shared_runs(text: str) -> list[tuple[str, str]]:
     """The maximal runs of at least MIN_RUN Han characters the text shares with a source: (run, source)."""
     chars, grams = han(checked_text(text)), source_grams()
     runs, start = [], None
-    hits = [chars[i:i + MIN_RUN] in grams for i in range(len(chars) - MIN_RUN + 1)] + [False]
+    hits = [digest(chars[i:i + MIN_RUN]) in grams for i in range(len(chars) - MIN_RUN + 1)] + [False]
     for i, hit in enumerate(hits):
         if hit and start is None:
             start = i
         elif not hit and start is not None:
-            runs.append((chars[start:i - 1 + MIN_RUN], grams[chars[start:start + MIN_RUN]]))
+            runs.append((chars[start:i - 1 + MIN_RUN], grams[digest(chars[start:start + MIN_RUN])]))
             start = None
     return runs
 
@@ -120,11 +142,21 @@ def test_the_chinese_edition_keeps_at_most_six_marked_quotations():
     assert len(quotations) <= MAX_QUOTATIONS, quotations
 
 
+needs_sources = pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the source articles are not at {SOURCES}")
+
+
+@needs_sources
 def test_the_sources_are_read_in_simplified_characters():
     texts = sources()
     assert len(texts) == 5
     simplified = next(text for name, text in texts.items() if name.startswith("002_"))
     assert "后台产品经理" in simplified and "產" not in simplified
+
+
+@needs_sources
+def test_the_fingerprints_are_the_sources_current_ones():
+    assert FINGERPRINTS.read_text(encoding="ascii") == fingerprint_file(sources()), (
+        "the sources changed: rewrite the fingerprints with python tests/test_source_overlap.py")
 
 
 def test_only_a_quotation_with_its_original_in_a_cited_footnote_is_left_out():
@@ -137,3 +169,8 @@ def test_only_a_quotation_with_its_original_in_a_cited_footnote_is_left_out():
     spread = "中后台的价值就在**怎么用**最快的时间，整合 `x` 最多的信息"
     for page in (unmarked, uncited, other_original, spread):
         assert {run for run, _ in shared_runs(page)} == {han(passage)}
+
+
+if __name__ == "__main__":
+    FINGERPRINTS.write_text(fingerprint_file(sources()), encoding="ascii")
+    print(f"wrote {FINGERPRINTS}")
