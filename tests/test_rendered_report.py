@@ -2,6 +2,7 @@
 
 import re
 from types import SimpleNamespace
+from urllib.parse import unquote
 
 import yaml
 from bs4 import BeautifulSoup
@@ -53,6 +54,8 @@ def test_chinese_report_is_chinese_and_switches_back(tmp_path):
     soup, text = text_of(page)
     assert soup.html["lang"] == "zh-CN"
     assert "价值报告" in text and "import " not in text
+    links = soup.select("a.anchor-link")
+    assert links and all(soup.find(id=unquote(link["href"][1:])) for link in links), "headings' links land"
     assert soup.select_one("a.language-switch")["href"] == "../../book/part5/value-report-kestrel.html"
 
 

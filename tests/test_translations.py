@@ -126,3 +126,14 @@ def test_the_glossary_terms_are_search_words():
     terms = glossary_terms(ROOT / "zh" / "appendix" / "glossary.md")
     assert {"主导", "中台", "双重差分", "权限复核", "内部计费"} <= set(terms) and len(terms) > 100
     assert all(CJK.fullmatch(character) for term in terms for character in term)
+
+
+def test_a_text_is_indexed_under_every_glossary_term_it_holds():
+    """jieba cuts 数据结构化 as 数据结构 + 化 and 日活跃 as 日 + 活跃: the glossary's 结构化 and 日活 are words
+    of those texts all the same."""
+    from valuekit.book.chinese_search import SearchChineseQueries
+
+    search = SearchChineseQueries({})  # the build passes the glossary's words file as options["dict"]
+    search.glossary_words = ("结构化", "日活")
+    assert "结构化" in search.split("产品经理负责把决策和数据结构化")
+    assert "日活" in search.split("线索评分的日活跃用户数")

@@ -6,7 +6,9 @@ so the book's commonest terms found nothing. Two things close the gap:
 
 - jieba learns every Chinese word of the glossary's terms (``appendix/glossary.md``) as a user word before
   the index is built (Sphinx's ``html_search_options["dict"]``), so the index holds those terms whole as
-  well as cut (权限复核, and 等保 from 等保2.0);
+  well as cut (权限复核, and 等保 from 等保2.0). jieba still cuts a term across a longer word it prefers
+  (数据结构 + 化 in 数据结构化, 日 + 活跃 in 日活跃), so a text also gets each glossary term it holds as a word
+  of its own: a reader searching 结构化 finds the page that says 数据结构化;
 - the search page cuts each run of Chinese characters in the query into words the index holds
   (:data:`QUERY_SPLITTER`, Sphinx's per-language ``splitQuery``): a run the index knows stays whole, any other
   is cut into the fewest indexed words that cover the most of it. A page then matches when it holds every
@@ -62,6 +64,16 @@ class SearchChineseQueries(SearchChinese):
     """Sphinx's Chinese search, with a search page that segments the query (see the module's docstring)."""
 
     js_splitter_code = QUERY_SPLITTER
+    glossary_words: tuple[str, ...] = ()
+
+    def init(self, options: dict[str, str]) -> None:
+        super().init(options)
+        words = Path(options.get("dict") or "")
+        if words.is_file():
+            self.glossary_words = tuple(words.read_text(encoding="utf-8").split())
+
+    def split(self, input: str) -> list[str]:
+        return super().split(input) + [word for word in self.glossary_words if word in input]
 
 
 def glossary_terms(glossary: Path) -> list[str]:

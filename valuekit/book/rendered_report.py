@@ -10,6 +10,8 @@ The page is ``valuekit.report.export_html``'s, the same code as ``make report`` 
 
 - each figure's alt text from its cell's metadata, where myst-nb reads it (nbconvert would write a placeholder);
 - no scripts: the report needs none, and nbconvert's come from a CDN, which a site read offline cannot reach;
+- headings' ids as their text: nbconvert percent-encodes a Chinese heading's id (``%E7%AE%80...``), which
+  only matches its own link by the browser's fallback; the link stays encoded, as a URL's fragment is;
 - the edition's language on ``<html lang>``, a link back to the book page and the language switch to the same
   report in the other edition (``counterpart_edition``, as ``language_switch`` does for the book's pages).
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import copy
 import html
 from pathlib import Path
+from urllib.parse import unquote
 
 import nbformat
 from bs4 import BeautifulSoup
@@ -66,6 +69,8 @@ def report_page(notebook: nbformat.NotebookNode, language: str, back_href: str, 
     soup.html["lang"] = language.replace("_", "-")
     for script in soup.find_all("script"):
         script.decompose()
+    for heading in soup.find_all(id=lambda value: value and "%" in value):
+        heading["id"] = unquote(heading["id"])
     bar = soup.new_tag("nav", attrs={"aria-label": words["title"], "style": BAR_STYLE})
     back = soup.new_tag("a", href=back_href)
     back.string = words["back"]
