@@ -40,7 +40,8 @@ PLANTED_TRUTH_LINES = [
      "for every ticket category. Two things confound a naive before/after: resolution time peaks each January "
      f"and bottoms out each July (±{T['service_season_amplitude_hours']:g} h), and on the same day the list "
      f"price rises from {T['price_before_cny']:g} to {T['price_after_cny']:g} CNY per seat, which brings a "
-     f"decaying surge of slower billing tickets ({company.BILLING_SURGE_PER_WEEK} extra a week at first)."),
+     f"decaying surge of billing tickets ({company.BILLING_SURGE_PER_WEEK} extra a week at first; a billing "
+     "ticket takes about as long as the average ticket, except in hard mode, where billing tickets are slow)."),
     ("Service desk the ITIL way",
      "Each ticket has an SLA target by category ("
      + ", ".join(f"{c} {h:g} h" for c, h in company.SLA_DUE_HOURS.items()) + "). "
