@@ -7,6 +7,7 @@ tab-separated, dates as YYYY/MM/DD and timestamps without seconds.
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from valuekit import load_tables
@@ -51,8 +52,9 @@ def write_smaller_company(folder: Path, scratch: Path) -> Path:
 
 
 def write_sample_subset(folder: Path, names: list[str], until: pd.Timestamp | None = None,
-                        no_wins: bool = False) -> Path:
-    """Some of the sample company's tables: only rows dated before `until`, or with no lead ever won."""
+                        no_wins: bool = False, shuffle_wins_seed: int | None = None) -> Path:
+    """Some of the sample company's tables: only rows dated before `until`, with no lead ever won, or with the
+    leads' outcomes (won, deal value) shuffled across all leads by `shuffle_wins_seed`, which removes any lift."""
     folder.mkdir(parents=True)
     for name, frame in load_tables(DATA_DIR, names).items():
         if until is not None:
@@ -61,6 +63,10 @@ def write_sample_subset(folder: Path, names: list[str], until: pd.Timestamp | No
                 frame = frame[frame[dates[0]] < until]
         if no_wins and name == "leads":
             frame = frame.assign(converted=False, deal_value_cny=float("nan"))
+        if shuffle_wins_seed is not None and name == "leads":
+            order = np.random.default_rng(shuffle_wins_seed).permutation(len(frame))
+            outcomes = frame[["converted", "deal_value_cny"]].iloc[order].to_numpy()
+            frame = frame.assign(converted=outcomes[:, 0].astype(bool), deal_value_cny=outcomes[:, 1].astype(float))
         if name == "approval_steps" and "approvals" in names:
             kept = load_tables(folder, ["approvals"])["approvals"]["request_id"]
             frame = frame[frame["request_id"].isin(kept)]

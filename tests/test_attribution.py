@@ -315,3 +315,15 @@ def test_rate_difference_with_no_events_on_either_side_is_zero_with_no_p_value()
     estimate = attribution.rate_difference(0, 100, 0, 120)
     assert (estimate.estimate, estimate.ci_low, estimate.ci_high) == (0.0, 0.0, 0.0)
     assert np.isnan(estimate.p_value)
+
+
+def test_an_interval_that_includes_zero_earns_unclear_whatever_the_design():
+    passed = pd.DataFrame({"passed": [True, True]}, index=["pre-trend", "placebo"])
+    failed = pd.DataFrame({"passed": [True, False]}, index=["pre-trend", "placebo"])
+    zero_inside = attribution.Estimate("randomisation", 2.0, -6.1, 9.0)
+    positive = attribution.Estimate("randomisation", 6.4, 3.0, 9.8)
+    negative = attribution.Estimate("randomisation", -4.0, -7.0, -1.0)
+    assert attribution.earned_strength(passed, zero_inside) == vocabulary.UNCLEAR
+    assert attribution.earned_strength(passed, positive) == vocabulary.DIRECTLY_CAUSED
+    assert attribution.earned_strength(failed, positive) == vocabulary.CLEARLY_POSITIVELY_RELATED
+    assert attribution.earned_strength(failed, negative) == vocabulary.UNCLEAR

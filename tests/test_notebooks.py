@@ -104,6 +104,18 @@ def test_code_is_folded_unless_it_is_the_lesson(path: Path):
                              f"{open_cells} ({TEMPLATE})"
 
 
+ANSWER_BOX = re.compile(r"^:::\{admonition\} .+\n:class: [^\n]*\banswer\b", re.MULTILINE)
+
+
+@each_notebook
+def test_the_answer_comes_before_any_code(path: Path):
+    """The first cell says what the page found (glued numbers, what to tell a manager) in an admonition of class
+    `answer`, so a reader who never opens the code has the result before the first code cell."""
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "markdown" and ANSWER_BOX.search(first.source), \
+        f"open the title cell with the answer box ({TEMPLATE})"
+
+
 @each_notebook
 def test_outputs_come_from_one_clean_run(path: Path):
     counts = [cell.execution_count for cell in code_cells(path)]

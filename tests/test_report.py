@@ -110,6 +110,10 @@ def test_report_on_the_sample_data(tmp_path):
     approver, operator = reported_hours(text)
     assert (approver, operator) == pytest.approx(
         hours_freed_by_hand(DATA_DIR, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-01-01")), rel=0.05)
+    revenue = re.search(r"worth ([\d,]+) CNY in first-year contracts \(95% interval ([\d,-]+) to ([\d,]+) CNY\)", text)
+    point, low, high = (float(value.replace(",", "")) for value in revenue.groups())
+    assert 0 < low < point < high, "the money carries the lift's interval"
+    assert "approver time + operator time + extra contracts (gross profit) − costs" in text
 
 
 @pytest.mark.notebook
@@ -162,3 +166,16 @@ def test_report_when_no_lead_converted_has_no_revenue_line_and_no_nan(tmp_path):
     assert "Conversion lift: no lead converted, so there is no conversion rate to compare" in text
     assert "Revenue: it is priced from the conversion lift, which is not shown" in text
     assert not re.search(r"\bnan\b", text, flags=re.I) and "nan CNY" not in text
+
+
+@pytest.mark.notebook
+def test_report_gives_no_money_for_a_lift_the_data_do_not_show(tmp_path):
+    """Metamorphic: the leads' outcomes shuffled across all leads remove the lift, so the report must call it
+    unclear, price it only as a range and keep it out of the net value."""
+    folder = write_sample_subset(tmp_path / "shuffled", REPORT_TABLES, shuffle_wins_seed=7)
+    text = page_text(render(folder, tmp_path / "out"))
+    estimate, low, high, strength = lift_sentence(text)
+    assert low <= 0 <= high and strength == vocabulary.UNCLEAR
+    assert "no point figure: between" in text and "leaves the extra contracts out of the net value" in text
+    assert "extra contracts (gross profit) − costs" not in text, "an unclear lift adds no money to the net value"
+

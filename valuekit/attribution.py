@@ -540,8 +540,11 @@ def before_after_strength(mechanical: bool, coincident_changes: int = 0) -> str:
 
 
 def earned_strength(checks: pd.DataFrame, estimate: Estimate) -> str:
-    """"directly caused" only if every identification check passes; "clearly positively related" for a
-    positive effect whose design cannot yet be checked (or fails a check); otherwise "unclear"."""
+    """"unclear" whenever the interval includes zero (the data cannot tell the effect from none, however good the
+    design); otherwise "directly caused" only if every identification check passes, and "clearly positively
+    related" for a positive effect whose design cannot yet be checked (or fails a check)."""
+    if estimate.ci_low <= 0 <= estimate.ci_high:
+        return UNCLEAR
     if checks["passed"].all():
         return DIRECTLY_CAUSED
     if estimate.estimate > 0 and estimate.ci_low > 0:

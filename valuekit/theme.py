@@ -25,6 +25,12 @@ from . import i18n
 
 PALETTE = "colorblind"
 FIGURE_DPI = 96
+# The site's body text (pydata-sphinx-theme: 1rem). Phones show charts at the size they were drawn
+# (valuekit/book/phone_layout.py), so chart text drawn at least this tall is at least as readable as the prose.
+BODY_TEXT_PX = 16
+SMALLEST_CHART_TEXT_PT = BODY_TEXT_PX * 72 / FIGURE_DPI
+# seaborn's "notebook" context draws tick labels and legends smallest; scale them up to the body size.
+FONT_SCALE = SMALLEST_CHART_TEXT_PT / sns.plotting_context("notebook")["xtick.labelsize"]
 PNG_COLOURS = 256
 # Debian's fonts-noto-cjk (the Makefile installs it): the collection's Simplified Chinese face.
 CJK_FONT_FILE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -33,7 +39,7 @@ CJK_FONT = "Noto Sans CJK SC"
 
 def apply() -> None:
     """Set the seaborn/matplotlib theme used by every notebook."""
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=FONT_SCALE)
     mpl.rcParams.update(
         {
             "figure.figsize": (8, 4.5),
