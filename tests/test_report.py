@@ -86,7 +86,7 @@ def test_report_on_another_companys_exports(smaller_company, tmp_path):
     approver, operator = reported_hours(text)
     by_hand = hours_freed_by_hand(smaller_company, pd.Timestamp("2026-01-01"), pd.Timestamp("2027-01-01"))
     assert (approver, operator) == pytest.approx(by_hand, rel=0.05)
-    assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED})" in text
+    assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED};" in text
     assert "Service desk: add tickets.csv" in text and "Internal users: add user_survey.csv" in text
     assert html.read_text(encoding="utf-8").count("<img") == 4
 
@@ -97,11 +97,12 @@ def test_report_on_the_sample_data(tmp_path):
     assert "The back office: value report, Jan 2024 to Dec 2024" in text
     assert "Not in this report" not in text, "the sample folder has every file: every part is shown"
     assert "36 to 19 hours" in text  # the planted halving of approval cycle time
-    desk = re.search(r"first-contact resolution by \+([\d.]+) points, one series with no comparison group and 1 "
-                     r"other recorded change the same day \(([a-z ]+)\)", text)
+    desk = re.search(r"first-contact resolution improved \(\+([\d.]+) points; ([a-z ]+)\), from one series with no "
+                     r"comparison group and 1 other recorded change the same day", text)
     assert desk, "the service-desk sentence, with the same-day price change counted"
     assert float(desk.group(1)) == pytest.approx(12.0, abs=4.0)  # the planted 12-point rise
     assert desk.group(2) == vocabulary.CLEARLY_POSITIVELY_RELATED  # one series earns no more
+    assert re.search(r"resolution time improved \(-[\d.]+ hours; clearly positively related\)", text)
     assert "approvals scored" in text and "service_desk scored" in text, "both surveyed systems' changes"
     estimate, low, high, strength = lift_sentence(text)
     assert low <= 5.0 <= high and low > 0
@@ -122,7 +123,7 @@ def test_report_on_one_system_shows_its_parts_and_names_the_files_for_the_rest(t
     html = render(folder, tmp_path / "out")
     text = page_text(html)
     assert "36 to 19 hours" in text
-    assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED})" in text
+    assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED};" in text
     assert "lead scoring" not in text.split("Not in this report")[0], "no CRM headline without CRM files"
     for line in ["Conversion lift: add leads.csv", "Adoption of lead scoring: add usage_events.csv",
                  "Push automation: add push_campaigns.csv", "Project costs: add project_costs.csv",
@@ -179,3 +180,49 @@ def test_report_gives_no_money_for_a_lift_the_data_do_not_show(tmp_path):
     assert "no point figure: between" in text and "leaves the extra contracts out of the net value" in text
     assert "extra contracts (gross profit) − costs" not in text, "an unclear lift adds no money to the net value"
 
+
+
+def rewrite_csv(path, change):
+    """Edit one exported table as text (every cell a string), as a user editing an export would."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    change(frame)
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.notebook
+def test_report_on_a_placebo_go_live_shows_no_net_effect(tmp_path):
+    """Metamorphic: the agent console's go-live moved half a year later, to a date on which nothing changed.
+    The time series then sees the real step before the pretend date, so the report may not claim an effect."""
+    folder = write_sample_subset(tmp_path / "placebo", [*REPORT_TABLES, "tickets"])
+
+    def later(changes):
+        console = changes["change_id"] == "agent_console"
+        changes.loc[console, "go_live"] = "2024-10-07"
+    rewrite_csv(folder / "changes.csv", later)
+    text = page_text(render(folder, tmp_path / "out"))
+    assert "No net effect is shown" in text and "(no comparison)" in text
+    assert "Net of the season" not in text
+
+
+@pytest.mark.notebook
+def test_report_says_plainly_when_a_change_made_things_worse(tmp_path):
+    """Metamorphic: every ticket opened from the console's go-live takes eight hours longer. The report must
+    say resolution got worse and claim no value for it."""
+    folder = write_sample_subset(tmp_path / "worse", [*REPORT_TABLES, "tickets"])
+
+    def slower(tickets):
+        after = tickets["opened_on"] >= "2024-04-01"
+        tickets.loc[after, "resolution_hours"] = (tickets.loc[after, "resolution_hours"].astype(float) + 8).astype(str)
+    rewrite_csv(folder / "tickets.csv", slower)
+    text = page_text(render(folder, tmp_path / "out"))
+    assert re.search(rf"resolution time got worse \(\+[\d.]+ hours; {vocabulary.UNCLEAR}\)", text)
+
+
+@pytest.mark.notebook
+def test_report_credits_no_hours_to_a_workflow_that_did_not_cut_sign_offs(tmp_path):
+    """Metamorphic: every request recorded as needing three sign-offs, after the go-live too."""
+    folder = write_sample_subset(tmp_path / "same sign-offs", ["approvals", "approval_steps", "wages", "changes"])
+    rewrite_csv(folder / "approvals.csv", lambda approvals: approvals.__setitem__("approvers_required", "3"))
+    text = page_text(render(folder, tmp_path / "out"))
+    assert f"so the workflow did not cut them and the hours are not credited to it ({vocabulary.UNCLEAR})" in text
+    assert "which the workflow itself enforces" not in text

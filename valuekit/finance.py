@@ -156,7 +156,9 @@ def build_and_run(costs: pd.DataFrame, project: str) -> BuildAndRun:
     """
     rows = costs[costs["project"] == project].sort_values("month")
     if rows.empty:
-        raise DataError(f"project_costs.csv: no rows for project '{project}'")
+        known = ", ".join(f"'{name}'" for name in sorted(costs["project"].unique())) or "none"
+        raise DataError(f"project_costs.csv, column 'project': no rows for project '{project}'; the file holds "
+                        f"{known}: set the notebook's project parameter to one of them, or add its rows")
     build = rows[rows["cost_type"] == "build"].set_index("month")["amount_cny"]
     run = rows.loc[rows["cost_type"] == "run", "amount_cny"]
     return BuildAndRun(build, float(run.iloc[-1]) if len(run) else 0.0)
