@@ -80,6 +80,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from lxml import etree
+from pandas.api.types import union_categoricals
 
 from .loader import DataError
 
@@ -296,7 +297,7 @@ def _dashed_date(match: re.Match) -> str:
 def _offset_minutes(offset: pd.Series) -> np.ndarray:
     minutes = np.full(len(offset), _Stamps.NO_OFFSET, dtype=np.int16)
     for text in offset.dropna().unique():  # a handful of distinct offsets, however long the log
-        minutes[(offset == text).to_numpy(dtype=bool)] = _parse_offset(text)
+        minutes[(offset == text).fillna(False).to_numpy(dtype=bool)] = _parse_offset(text)
     return minutes
 
 
@@ -446,28 +447,29 @@ def _read_csv(path: Path, columns: dict[str, str]):
         where = f"{path}, row {index + 2}"
         return where + (f", column '{column}'" if column else "")
 
-    codes = {role: _Codes() for role in ("case_id", "activity", "resource", "lifecycle")}
+    parts: dict[str, list[pd.Categorical]] = {role: [] for role in ("case_id", "activity", "resource", "lifecycle")}
     stamps = _Stamps(lambda index: locate(index, chosen["timestamp"]))
     start = 0
     try:
-        reader = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, usecols=list(chosen.values()),
-                             encoding="utf-8-sig", chunksize=CHUNK, skipinitialspace=True)
-        for chunk in reader:
-            chunk = chunk.rename(columns=role_of)
-            for role in ("case_id", "activity"):
-                blank = (chunk[role].str.strip() == "").to_numpy()
-                if blank.any():
-                    raise DataError(f"{locate(start + int(np.argmax(blank)), chosen[role])}: empty; every event "
-                                    f"needs its {role.replace('_', ' ')}")
-            for role, encoder in codes.items():
-                if role not in chunk:
-                    encoder.values.extend(array("i", [-1]) * len(chunk))
-                    continue
-                for text in chunk[role].str.strip().to_numpy(dtype=object):
-                    encoder.add(text or None)
-            for text in chunk["timestamp"].to_numpy(dtype=object):
-                stamps.add(text)
-            start += len(chunk)
+        with pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, usecols=list(chosen.values()),
+                         encoding="utf-8-sig", chunksize=CHUNK, skipinitialspace=True) as reader:
+            for chunk in reader:
+                chunk = chunk.rename(columns=role_of)
+                for role, collected in parts.items():
+                    if role not in chunk:
+                        collected.append(pd.Categorical([None] * len(chunk)))
+                        continue
+                    values = chunk[role].fillna("").str.strip()
+                    blank = (values == "").to_numpy()
+                    if role in REQUIRED_ROLES and blank.any():
+                        raise DataError(f"{locate(start + int(np.argmax(blank)), chosen[role])}: empty; every event "
+                                        f"needs its {role.replace('_', ' ')}")
+                    if role == "lifecycle":  # tools differ in case: complete, COMPLETE
+                        values = values.str.lower()
+                    collected.append(pd.Categorical(values.where(~blank)))
+                stamps.pending.extend(chunk["timestamp"].fillna("").tolist())
+                stamps.flush()
+                start += len(chunk)
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; save the file as CSV UTF-8") from None
     except pd.errors.ParserError as error:
@@ -478,8 +480,7 @@ def _read_csv(path: Path, columns: dict[str, str]):
     if start == 0:
         raise DataError(f"{path}: a header but no events")
     instants, offsets = stamps.arrays()
-    frame = {"case_id": codes["case_id"].categorical(), "activity": codes["activity"].categorical(),
-             "resource": codes["resource"].categorical(), "lifecycle": codes["lifecycle"].categorical(lower=True)}
+    frame = {role: union_categoricals(collected) for role, collected in parts.items()}
     return frame, instants, offsets, lambda index: locate(index, chosen["timestamp"])
 
 
@@ -665,7 +666,7 @@ def _week_start(stamps: pd.Series) -> pd.Series:
     """Monday 00:00 of each timestamp's week, on the log's clock."""
     clock = stamps.dt.tz_localize(None) if stamps.dt.tz is not None else stamps
     day = clock.dt.normalize()
-    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def weekly(case_frame: pd.DataFrame) -> pd.DataFrame:
@@ -741,13 +742,20 @@ def activity_times(log: EventLog) -> pd.DataFrame:
                              "median_working_hours": grouped["working_hours"].median(),
                              "mean_working_hours": grouped["working_hours"].mean(),
                              "median_waiting_hours": grouped["waiting_hours"].median(),
-                             "mean_waiting_hours": grouped["waiting_hours"].mean()})
+                             "mean_waiting_hours": grouped["waiting_hours"].mean()}).pipe(_plain_index)
     previous = events["timestamp"].shift(1).where(events["case_id"].eq(events["case_id"].shift(1)))
     since = _hours(events["timestamp"] - previous)
     grouped = since.groupby(events["activity"], observed=True)
     return pd.DataFrame({"events": events.groupby("activity", observed=True).size(),
                          "cases": events.groupby("activity", observed=True)["case_id"].nunique(),
-                         "median_hours_since_previous": grouped.median(), "mean_hours_since_previous": grouped.mean()})
+                         "median_hours_since_previous": grouped.median(),
+                         "mean_hours_since_previous": grouped.mean()}).pipe(_plain_index)
+
+
+def _plain_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """Activity names as plain text, so a reader's .loc and comparisons need no categorical."""
+    frame.index = pd.Index(frame.index.astype(str), name="activity")
+    return frame
 
 
 def _lifecycle_pairs(events: pd.DataFrame) -> pd.DataFrame:
@@ -789,7 +797,7 @@ def rework(log: EventLog) -> pd.DataFrame:
     by_activity = repeated.groupby(level="activity", observed=True)
     frame = pd.DataFrame({"cases_repeated": by_activity.size(), "extra_events": (repeated - 1).groupby(
         level="activity", observed=True).sum()})
-    return frame.sort_values("extra_events", ascending=False)
+    return _plain_index(frame.sort_values("extra_events", ascending=False))
 
 
 def service_measures(case_frame: pd.DataFrame, settings: Settings) -> pd.Series:
