@@ -147,17 +147,21 @@ def test_report_with_nothing_it_can_show_fails_in_one_line(tmp_path, capsys):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("months", [3, 12])
-def test_report_on_too_little_history_says_so_instead_of_crashing(tmp_path, months):
+def test_report_on_too_little_history_says_what_each_part_needs_and_fails(tmp_path, capsys, months):
+    """No part has the history it needs: the command writes no report, says why for each part, exits 1."""
     until = pd.Timestamp("2023-01-02") + pd.DateOffset(months=months)
     folder = write_sample_subset(tmp_path / f"{months} months", [*REPORT_TABLES, "tickets", "staff", "user_survey"],
                                  until=until)
-    text = page_text(render(folder, tmp_path / "out"))
-    assert "Service desk: too little history" in text
-    assert "Internal users: too little history" in text
-    assert "Conversion lift: too little history: no team has 18 weeks of leads before its rollout" in text
-    assert "Approval automation: too little history" in text
-    assert "Push automation: too little history" in text
-    assert not re.search(r"\bnan\b", text, flags=re.I)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--data", str(folder), "--out", str(tmp_path / "out")])
+    assert exit_.value.code == 1
+    assert not (tmp_path / "out" / "value-report.html").exists(), "no empty report is written"
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "Traceback" not in error and "nothing to report" in error
+    for line in ["service desk: too little history", "internal users: too little history",
+                 "conversion lift: too little history: no team has 18 weeks of leads before its rollout",
+                 "approval automation: too little history", "push automation: too little history"]:
+        assert line in error
 
 
 @pytest.mark.notebook
