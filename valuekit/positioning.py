@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from .loader import load_csv
-from .schema import _field, _optional
+from .schema import field, optional
 from .vocabulary import STAGES
 
 STAGE_NAMES = {0: "not yet follow", **{level: name for level, name in enumerate(STAGES, start=1)}}
@@ -45,11 +45,11 @@ UNANSWERED_COUNTS_AS = 1  # rule 6: no answer is weighted as strong disagreement
 ANSWERS_FILE = {
     "title": "One person's self-assessment answers, for one business",
     "fields": [
-        _field("item_id", "string", "Rubric statement, as in rubric_items.csv.", unique=True),
-        _optional(_field("agreement", "integer", "1 strongly disagree .. 5 strongly agree; blank if skipped.",
-                         minimum=1, maximum=5)),
-        _optional(_field("evidence", "string",
-                         "What you can point to for the answer (a document, a meeting, a record); blank if nothing.")),
+        field("item_id", "string", "Rubric statement, as in rubric_items.csv.", unique=True),
+        optional(field("agreement", "integer", "1 strongly disagree .. 5 strongly agree; blank if skipped.",
+                        minimum=1, maximum=5)),
+        optional(field("evidence", "string",
+                        "What you can point to for the answer (a document, a meeting, a record); blank if nothing.")),
     ],
     "primaryKey": ["item_id"],
     "atLeastOneValue": ["agreement"],  # a blank answers file gets its one line, not an empty score

@@ -44,23 +44,27 @@ from .vocabulary import (
 DATE_RANGE = ("1970-01-01", "2100-12-31")
 
 
-def _field(name: str, type_: str, description: str, plausible_max: float | None = None, **constraints) -> dict:
-    """One field; `plausible_max` is the overridable plausibility bound of a number (see the module's doc)."""
-    field = {"name": name, "type": type_, "description": description}
+def field(name: str, type_: str, description: str, plausible_max: float | None = None, **constraints) -> dict:
+    """One field; `plausible_max` is the overridable plausibility bound of a number (see the module's doc).
+
+    Public, with :func:`optional`, so that a file outside the data folder (the self-assessment answers of
+    ``valuekit.positioning``) is specified as the contract's tables are."""
+    spec = {"name": name, "type": type_, "description": description}
     if type_ == "datetime":
-        field["format"] = "%Y-%m-%dT%H:%M:%S"
-    field["constraints"] = {"required": True, **constraints}
+        spec["format"] = "%Y-%m-%dT%H:%M:%S"
+    spec["constraints"] = {"required": True, **constraints}
     if plausible_max is not None:
-        field["plausible"] = {"maximum": plausible_max}
-        field["description"] += f" Plausible up to {plausible_max:,}."
+        spec["plausible"] = {"maximum": plausible_max}
+        spec["description"] += f" Plausible up to {plausible_max:,}."
     elif type_ in ("date", "datetime"):
-        field["plausible"] = {"minimum": DATE_RANGE[0], "maximum": DATE_RANGE[1]}
-    return field
+        spec["plausible"] = {"minimum": DATE_RANGE[0], "maximum": DATE_RANGE[1]}
+    return spec
 
 
-def _optional(field: dict) -> dict:
-    field["constraints"]["required"] = False
-    return field
+def optional(spec: dict) -> dict:
+    """The field, its cells allowed to be blank."""
+    spec["constraints"]["required"] = False
+    return spec
 
 
 def _rule(field: str, rule: str, other: str, why: str) -> dict:
@@ -79,20 +83,20 @@ TABLES: dict[str, dict] = {
     "sales_teams": {
         "title": "Inside-sales teams and their CRM lead-scoring rollout",
         "fields": [
-            _field("team_id", "string", "Team identifier.", unique=True, pattern="T[0-9]+"),
-            _field("team_name", "string", "Team name."),
-            _field("city", "string", "Office the team sits in."),
-            _optional(_field("crm_rollout_date", "date",
-                             "Monday lead scoring went live for the team; empty if never.")),
+            field("team_id", "string", "Team identifier.", unique=True, pattern="T[0-9]+"),
+            field("team_name", "string", "Team name."),
+            field("city", "string", "Office the team sits in."),
+            optional(field("crm_rollout_date", "date",
+                           "Monday lead scoring went live for the team; empty if never.")),
         ],
         "primaryKey": ["team_id"],
     },
     "sales_reps": {
         "title": "Sales representatives",
         "fields": [
-            _field("rep_id", "string", "Representative identifier.", unique=True),
-            _field("team_id", "string", "Team the rep belongs to."),
-            _field("hired_on", "date", "Hiring date."),
+            field("rep_id", "string", "Representative identifier.", unique=True),
+            field("team_id", "string", "Team the rep belongs to."),
+            field("hired_on", "date", "Hiring date."),
         ],
         "primaryKey": ["rep_id"],
         "foreignKeys": [_fk("team_id", "sales_teams", "team_id")],
@@ -100,14 +104,14 @@ TABLES: dict[str, dict] = {
     "leads": {
         "title": "Sales leads worked in the CRM, one row per lead",
         "fields": [
-            _field("lead_id", "string", "Lead identifier.", unique=True),
-            _field("rep_id", "string", "Rep who owns the lead."),
-            _field("created_on", "date", "Day the lead entered the CRM."),
-            _field("source", "string", "Where the lead came from.", enum=["inbound", "outbound", "referral"]),
-            _field("converted", "boolean", "Whether the lead became a paying customer."),
-            _optional(_field("deal_value_cny", "number",
-                             "First-year contract value in CNY (seats x list price x 12); empty if not converted.",
-                             plausible_max=100_000_000, minimum=0)),
+            field("lead_id", "string", "Lead identifier.", unique=True),
+            field("rep_id", "string", "Rep who owns the lead."),
+            field("created_on", "date", "Day the lead entered the CRM."),
+            field("source", "string", "Where the lead came from.", enum=["inbound", "outbound", "referral"]),
+            field("converted", "boolean", "Whether the lead became a paying customer."),
+            optional(field("deal_value_cny", "number",
+                           "First-year contract value in CNY (seats x list price x 12); empty if not converted.",
+                           plausible_max=100_000_000, minimum=0)),
         ],
         "primaryKey": ["lead_id"],
         "foreignKeys": [_fk("rep_id", "sales_reps", "rep_id")],
@@ -115,10 +119,10 @@ TABLES: dict[str, dict] = {
     "usage_events": {
         "title": "CRM usage, one row per user, workday and module with at least one event",
         "fields": [
-            _field("event_date", "date", "Workday of the events."),
-            _field("user_id", "string", "Rep who used the module."),
-            _field("module", "string", "CRM module used.", enum=["pipeline", "reports", "lead_scoring"]),
-            _field("events", "integer", "Number of instrumented events that day.", plausible_max=100_000, minimum=1),
+            field("event_date", "date", "Workday of the events."),
+            field("user_id", "string", "Rep who used the module."),
+            field("module", "string", "CRM module used.", enum=["pipeline", "reports", "lead_scoring"]),
+            field("events", "integer", "Number of instrumented events that day.", plausible_max=100_000, minimum=1),
         ],
         "primaryKey": ["event_date", "user_id", "module"],
         "foreignKeys": [_fk("user_id", "sales_reps", "rep_id")],
@@ -126,12 +130,12 @@ TABLES: dict[str, dict] = {
     "approvals": {
         "title": "Internal approval requests (discounts, contracts, refunds)",
         "fields": [
-            _field("request_id", "string", "Request identifier.", unique=True),
-            _field("request_type", "string", "What is being approved.", enum=["discount", "contract", "refund"]),
-            _field("amount_cny", "number", "Amount at stake in CNY.", plausible_max=1_000_000_000, minimum=0),
-            _field("submitted_at", "datetime", "When the request was submitted (local time)."),
-            _field("completed_at", "datetime", "When the last approval was given (local time)."),
-            _field("approvers_required", "integer", "People who had to sign off.", plausible_max=50, minimum=1),
+            field("request_id", "string", "Request identifier.", unique=True),
+            field("request_type", "string", "What is being approved.", enum=["discount", "contract", "refund"]),
+            field("amount_cny", "number", "Amount at stake in CNY.", plausible_max=1_000_000_000, minimum=0),
+            field("submitted_at", "datetime", "When the request was submitted (local time)."),
+            field("completed_at", "datetime", "When the last approval was given (local time)."),
+            field("approvers_required", "integer", "People who had to sign off.", plausible_max=50, minimum=1),
         ],
         "primaryKey": ["request_id"],
         "rules": [_rule("completed_at", "notBefore", "submitted_at",
@@ -140,10 +144,10 @@ TABLES: dict[str, dict] = {
     "approval_steps": {
         "title": "Each human sign-off on an approval request",
         "fields": [
-            _field("request_id", "string", "Request the step belongs to."),
-            _field("step", "integer", "Position of the step in the chain.", plausible_max=50, minimum=1),
-            _field("approver_role", "string", "Role that signed off.", enum=list(APPROVER_ROLES)),
-            _field("touch_minutes", "number", "Minutes the approver spent on the step.", plausible_max=480, minimum=0),
+            field("request_id", "string", "Request the step belongs to."),
+            field("step", "integer", "Position of the step in the chain.", plausible_max=50, minimum=1),
+            field("approver_role", "string", "Role that signed off.", enum=list(APPROVER_ROLES)),
+            field("touch_minutes", "number", "Minutes the approver spent on the step.", plausible_max=480, minimum=0),
         ],
         "primaryKey": ["request_id", "step"],
         "foreignKeys": [_fk("request_id", "approvals", "request_id")],
@@ -151,33 +155,33 @@ TABLES: dict[str, dict] = {
     "tickets": {
         "title": "Customer-service desk tickets",
         "fields": [
-            _field("ticket_id", "string", "Ticket identifier.", unique=True),
-            _field("opened_on", "date", "Day the ticket was opened."),
-            _field("category", "string", "Ticket category.", enum=list(TICKET_CATEGORIES)),
-            _field("channel", "string", "Channel the customer used.", enum=["email", "chat", "phone"]),
-            _field("resolution_hours", "number", "Hours from opening to resolution.", plausible_max=8_760, minimum=0),
-            _field("first_contact_resolved", "boolean",
-                   "Whether the first contact resolved it, with no further contact and no reopening."),
-            _field("reopened", "boolean", "Whether the customer reopened it after it was marked resolved."),
-            _field("sla_due_hours", "number", "The service-level target: hours from opening by which it should be "
-                   "resolved.", plausible_max=8_760, minimum=0),
-            _field("handle_minutes", "number", "Agent minutes spent on it, all contacts together.",
-                   plausible_max=6_000, minimum=0),
-            _optional(_field("csat_score", "integer",
-                             "Customer satisfaction, 1 (very dissatisfied) to 5 (very satisfied); empty if the "
-                             "customer did not answer.", minimum=1, maximum=5)),
+            field("ticket_id", "string", "Ticket identifier.", unique=True),
+            field("opened_on", "date", "Day the ticket was opened."),
+            field("category", "string", "Ticket category.", enum=list(TICKET_CATEGORIES)),
+            field("channel", "string", "Channel the customer used.", enum=["email", "chat", "phone"]),
+            field("resolution_hours", "number", "Hours from opening to resolution.", plausible_max=8_760, minimum=0),
+            field("first_contact_resolved", "boolean",
+                  "Whether the first contact resolved it, with no further contact and no reopening."),
+            field("reopened", "boolean", "Whether the customer reopened it after it was marked resolved."),
+            field("sla_due_hours", "number", "The service-level target: hours from opening by which it should be "
+                  "resolved.", plausible_max=8_760, minimum=0),
+            field("handle_minutes", "number", "Agent minutes spent on it, all contacts together.",
+                  plausible_max=6_000, minimum=0),
+            optional(field("csat_score", "integer",
+                           "Customer satisfaction, 1 (very dissatisfied) to 5 (very satisfied); empty if the "
+                           "customer did not answer.", minimum=1, maximum=5)),
         ],
         "primaryKey": ["ticket_id"],
     },
     "push_campaigns": {
         "title": "Push notifications prepared in the content back office",
         "fields": [
-            _field("push_id", "string", "Push identifier.", unique=True),
-            _field("sent_on", "date", "Day the push was sent."),
-            _field("mode", "string", "Who picked the content.", enum=["manual", "automated"]),
-            _field("prep_minutes", "number", "Staff minutes spent preparing the push.", plausible_max=2_400, minimum=0),
-            _field("audience", "integer", "Users the push was sent to.", plausible_max=2_000_000_000, minimum=0),
-            _field("opens", "integer", "Users who opened it.", plausible_max=2_000_000_000, minimum=0),
+            field("push_id", "string", "Push identifier.", unique=True),
+            field("sent_on", "date", "Day the push was sent."),
+            field("mode", "string", "Who picked the content.", enum=["manual", "automated"]),
+            field("prep_minutes", "number", "Staff minutes spent preparing the push.", plausible_max=2_400, minimum=0),
+            field("audience", "integer", "Users the push was sent to.", plausible_max=2_000_000_000, minimum=0),
+            field("opens", "integer", "Users who opened it.", plausible_max=2_000_000_000, minimum=0),
         ],
         "primaryKey": ["push_id"],
         "rules": [_rule("opens", "atMost", "audience", "a push cannot be opened by more users than it was sent to")],
@@ -185,97 +189,97 @@ TABLES: dict[str, dict] = {
     "customers_monthly": {
         "title": "The subscription business month by month",
         "fields": [
-            _field("month", "date", "First day of the month.", unique=True),
-            _field("active_customers", "integer", "Paying customers at month end.",
-                   plausible_max=100_000_000, minimum=0),
-            _field("new_customers", "integer", "Customers won in the month (the leads converted that month).",
-                   plausible_max=100_000_000, minimum=0),
-            _field("churned_customers", "integer", "Customers lost in the month.",
-                   plausible_max=100_000_000, minimum=0),
-            _field("seats", "integer", "Paid seats at month end.", plausible_max=1_000_000_000, minimum=0),
-            _field("list_price_cny_per_seat", "number", "List price per seat per month in CNY.",
-                   plausible_max=100_000, minimum=0),
-            _field("mrr_cny", "number", "Monthly recurring revenue in CNY at list price.",
-                   plausible_max=10_000_000_000, minimum=0),
+            field("month", "date", "First day of the month.", unique=True),
+            field("active_customers", "integer", "Paying customers at month end.",
+                  plausible_max=100_000_000, minimum=0),
+            field("new_customers", "integer", "Customers won in the month (the leads converted that month).",
+                  plausible_max=100_000_000, minimum=0),
+            field("churned_customers", "integer", "Customers lost in the month.",
+                  plausible_max=100_000_000, minimum=0),
+            field("seats", "integer", "Paid seats at month end.", plausible_max=1_000_000_000, minimum=0),
+            field("list_price_cny_per_seat", "number", "List price per seat per month in CNY.",
+                  plausible_max=100_000, minimum=0),
+            field("mrr_cny", "number", "Monthly recurring revenue in CNY at list price.",
+                  plausible_max=10_000_000_000, minimum=0),
         ],
         "primaryKey": ["month"],
     },
     "changes": {
         "title": "Change log: the company-wide changes to the back-office systems and when each went live",
         "fields": [
-            _field("change_id", "string", "Short name the notebooks look the change up by.", unique=True,
-                   pattern="[a-z][a-z0-9_]*"),
-            _field("system", "string", "System or area that changed.",
-                   enum=list(CHANGE_SYSTEMS)),
-            _field("go_live", "date", "First day the change was in use."),
-            _field("description", "string", "What changed, in one line."),
+            field("change_id", "string", "Short name the notebooks look the change up by.", unique=True,
+                  pattern="[a-z][a-z0-9_]*"),
+            field("system", "string", "System or area that changed.",
+                  enum=list(CHANGE_SYSTEMS)),
+            field("go_live", "date", "First day the change was in use."),
+            field("description", "string", "What changed, in one line."),
         ],
         "primaryKey": ["change_id"],
     },
     "wages": {
         "title": "Loaded hourly cost per role (salary, benefits, office, management overhead)",
         "fields": [
-            _field("role", "string", "Role.", unique=True, enum=list(WAGE_ROLES)),
-            _field("loaded_hourly_cost_cny", "number", "Fully loaded cost of one hour in CNY.",
-                   plausible_max=5_000, minimum=0),
+            field("role", "string", "Role.", unique=True, enum=list(WAGE_ROLES)),
+            field("loaded_hourly_cost_cny", "number", "Fully loaded cost of one hour in CNY.",
+                  plausible_max=5_000, minimum=0),
         ],
         "primaryKey": ["role"],
     },
     "project_costs": {
         "title": "Build and run costs of the back-office projects, by month",
         "fields": [
-            _field("project", "string", "Project."),
-            _field("month", "date", "First day of the month."),
-            _field("cost_type", "string", "Build (one-off) or run (recurring).", enum=["build", "run"]),
-            _field("amount_cny", "number", "Cost in CNY.", plausible_max=1_000_000_000, minimum=0),
+            field("project", "string", "Project."),
+            field("month", "date", "First day of the month."),
+            field("cost_type", "string", "Build (one-off) or run (recurring).", enum=["build", "run"]),
+            field("amount_cny", "number", "Cost in CNY.", plausible_max=1_000_000_000, minimum=0),
         ],
         "primaryKey": ["project", "month"],
     },
     "price_benchmarks": {
         "title": "List prices of comparable third-party offerings (illustrative)",
         "fields": [
-            _field("vendor", "string", "Fictional vendor."),
-            _field("product_category", "string", "What the offering replaces."),
-            _field("plan", "string", "Price plan."),
-            _field("unit", "string", "What the price is per.", enum=["seat", "account"]),
-            _field("price_cny_per_unit_month", "number", "List price per unit per month in CNY.",
-                   plausible_max=1_000_000, minimum=0),
-            _field("min_units", "integer", "Smallest number of units sold.", plausible_max=1_000_000, minimum=1),
+            field("vendor", "string", "Fictional vendor."),
+            field("product_category", "string", "What the offering replaces."),
+            field("plan", "string", "Price plan."),
+            field("unit", "string", "What the price is per.", enum=["seat", "account"]),
+            field("price_cny_per_unit_month", "number", "List price per unit per month in CNY.",
+                  plausible_max=1_000_000, minimum=0),
+            field("min_units", "integer", "Smallest number of units sold.", plausible_max=1_000_000, minimum=1),
         ],
         "primaryKey": ["vendor", "plan"],
     },
     "pm_team": {
         "title": "The back-office product team taking the positioning self-assessment",
         "fields": [
-            _field("pm_id", "string", "Product manager identifier.", unique=True),
-            _field("name", "string", "Fictional name."),
-            _field("tenure_years", "number", "Years in back-office product work.", plausible_max=50, minimum=0),
-            _field("system", "string", "System the PM owns.", enum=["crm", "service_desk", "approvals", "content"]),
+            field("pm_id", "string", "Product manager identifier.", unique=True),
+            field("name", "string", "Fictional name."),
+            field("tenure_years", "number", "Years in back-office product work.", plausible_max=50, minimum=0),
+            field("system", "string", "System the PM owns.", enum=["crm", "service_desk", "approvals", "content"]),
         ],
         "primaryKey": ["pm_id"],
     },
     "rubric_items": {
         "title": "Positioning rubric: behaviour statements per dimension and stage",
         "fields": [
-            _field("item_id", "string", "Statement identifier.", unique=True),
-            _field("dimension", "string", "What the statement is about.", enum=list(DIMENSIONS)),
-            _field("stage", "string", "Stage the behaviour belongs to.", enum=list(STAGES)),
-            _field("stage_level", "integer", "Stage as a number: 1 follow, 2 collaborate, 3 drive, 4 lead.",
-                   minimum=1, maximum=len(STAGES)),
-            _field("importance", "integer",
-                   "How much the stage rests on this behaviour: 3 essential, 2 expected, 1 helpful; weights the gaps.",
-                   minimum=1, maximum=3),
-            _field("statement", "string", "The behaviour, in the first person."),
+            field("item_id", "string", "Statement identifier.", unique=True),
+            field("dimension", "string", "What the statement is about.", enum=list(DIMENSIONS)),
+            field("stage", "string", "Stage the behaviour belongs to.", enum=list(STAGES)),
+            field("stage_level", "integer", "Stage as a number: 1 follow, 2 collaborate, 3 drive, 4 lead.",
+                  minimum=1, maximum=len(STAGES)),
+            field("importance", "integer",
+                  "How much the stage rests on this behaviour: 3 essential, 2 expected, 1 helpful; weights the gaps.",
+                  minimum=1, maximum=3),
+            field("statement", "string", "The behaviour, in the first person."),
         ],
         "primaryKey": ["item_id"],
     },
     "pm_answers": {
         "title": "Self-assessment answers: agreement with each rubric statement",
         "fields": [
-            _field("pm_id", "string", "Who answered."),
-            _field("item_id", "string", "Statement answered."),
-            _field("agreement", "integer", "1 strongly disagree .. 5 strongly agree.", minimum=1, maximum=5),
-            _optional(_field("evidence", "string", "What the PM can point to for the answer; blank if nothing.")),
+            field("pm_id", "string", "Who answered."),
+            field("item_id", "string", "Statement answered."),
+            field("agreement", "integer", "1 strongly disagree .. 5 strongly agree.", minimum=1, maximum=5),
+            optional(field("evidence", "string", "What the PM can point to for the answer; blank if nothing.")),
         ],
         "primaryKey": ["pm_id", "item_id"],
         "foreignKeys": [_fk("pm_id", "pm_team", "pm_id"), _fk("item_id", "rubric_items", "item_id")],
@@ -284,15 +288,15 @@ TABLES: dict[str, dict] = {
     "front_offices": {
         "title": "Customer-facing products (front offices) launched, and where each keeps its customer records",
         "fields": [
-            _field("front_office_id", "string", "Front-office identifier.", unique=True),
-            _field("name", "string", "What the front office is."),
-            _field("kickoff_on", "date", "Day its build started."),
-            _field("launched_on", "date", "Day it went live for customers."),
-            _field("scope_points", "integer", "Size of its own feature scope, in the team's estimation points.",
-                   plausible_max=10_000, minimum=1),
-            _field("customer_records", "string",
-                   "Where it keeps customer records and payments: on the shared service, or its own.",
-                   enum=list(CUSTOMER_RECORDS)),
+            field("front_office_id", "string", "Front-office identifier.", unique=True),
+            field("name", "string", "What the front office is."),
+            field("kickoff_on", "date", "Day its build started."),
+            field("launched_on", "date", "Day it went live for customers."),
+            field("scope_points", "integer", "Size of its own feature scope, in the team's estimation points.",
+                  plausible_max=10_000, minimum=1),
+            field("customer_records", "string",
+                  "Where it keeps customer records and payments: on the shared service, or its own.",
+                  enum=list(CUSTOMER_RECORDS)),
         ],
         "primaryKey": ["front_office_id"],
         "rules": [_rule("launched_on", "notBefore", "kickoff_on",
@@ -301,10 +305,10 @@ TABLES: dict[str, dict] = {
     "service_usage": {
         "title": "Calls to the shared customer-record service, per consuming front office and month",
         "fields": [
-            _field("month", "date", "First day of the month."),
-            _field("front_office_id", "string", "Front office that made the calls."),
-            _field("api_calls", "integer", "Calls it made to the service that month.",
-                   plausible_max=100_000_000_000, minimum=0),
+            field("month", "date", "First day of the month."),
+            field("front_office_id", "string", "Front office that made the calls."),
+            field("api_calls", "integer", "Calls it made to the service that month.",
+                  plausible_max=100_000_000_000, minimum=0),
         ],
         "primaryKey": ["month", "front_office_id"],
         "foreignKeys": [_fk("front_office_id", "front_offices", "front_office_id")],
@@ -312,9 +316,9 @@ TABLES: dict[str, dict] = {
     "service_costs": {
         "title": "Build and run costs of the shared customer-record service, by month and cost item",
         "fields": [
-            _field("month", "date", "First day of the month."),
-            _field("cost_item", "string", "What the money paid for.", enum=list(SERVICE_COST_ITEMS)),
-            _field("amount_cny", "number", "Cost in CNY.", plausible_max=1_000_000_000, minimum=0),
+            field("month", "date", "First day of the month."),
+            field("cost_item", "string", "What the money paid for.", enum=list(SERVICE_COST_ITEMS)),
+            field("amount_cny", "number", "Cost in CNY.", plausible_max=1_000_000_000, minimum=0),
         ],
         "primaryKey": ["month", "cost_item"],
     },
@@ -322,12 +326,12 @@ TABLES: dict[str, dict] = {
     "staff": {
         "title": "HR roster: everyone who may hold a back-office account, with leaving dates",
         "fields": [
-            _field("staff_id", "string", "Person identifier (sales reps keep their rep_id).", unique=True),
-            _field("department", "string", "Department.", enum=list(DEPARTMENTS)),
-            _field("job", "string", "Job.", enum=list(JOBS)),
-            _optional(_field("team_id", "string", "Sales team, for sales reps and team leads; empty otherwise.")),
-            _field("hired_on", "date", "First working day."),
-            _optional(_field("left_on", "date", "Last working day; empty if still employed.")),
+            field("staff_id", "string", "Person identifier (sales reps keep their rep_id).", unique=True),
+            field("department", "string", "Department.", enum=list(DEPARTMENTS)),
+            field("job", "string", "Job.", enum=list(JOBS)),
+            optional(field("team_id", "string", "Sales team, for sales reps and team leads; empty otherwise.")),
+            field("hired_on", "date", "First working day."),
+            optional(field("left_on", "date", "Last working day; empty if still employed.")),
         ],
         "primaryKey": ["staff_id"],
         "foreignKeys": [_fk("team_id", "sales_teams", "team_id")],
@@ -336,11 +340,11 @@ TABLES: dict[str, dict] = {
     "accounts": {
         "title": "Accounts in the back-office systems, one per person and system",
         "fields": [
-            _field("account_id", "string", "Account identifier.", unique=True),
-            _field("staff_id", "string", "Person the account belongs to."),
-            _field("system", "string", "System the account is in.", enum=list(SYSTEMS)),
-            _field("created_on", "date", "Day the account was created."),
-            _optional(_field("disabled_on", "date", "Day it was disabled; empty if still active.")),
+            field("account_id", "string", "Account identifier.", unique=True),
+            field("staff_id", "string", "Person the account belongs to."),
+            field("system", "string", "System the account is in.", enum=list(SYSTEMS)),
+            field("created_on", "date", "Day the account was created."),
+            optional(field("disabled_on", "date", "Day it was disabled; empty if still active.")),
         ],
         "primaryKey": ["account_id"],
         "foreignKeys": [_fk("staff_id", "staff", "staff_id")],
@@ -349,11 +353,11 @@ TABLES: dict[str, dict] = {
     "access_grants": {
         "title": "Permissions granted to accounts (role grants), with the day each was revoked",
         "fields": [
-            _field("grant_id", "string", "Grant identifier.", unique=True),
-            _field("account_id", "string", "Account holding the permission."),
-            _field("permission", "string", "What the grant allows.", enum=list(PERMISSIONS)),
-            _field("granted_on", "date", "Day it was granted."),
-            _optional(_field("revoked_on", "date", "Day it was revoked; empty if still held.")),
+            field("grant_id", "string", "Grant identifier.", unique=True),
+            field("account_id", "string", "Account holding the permission."),
+            field("permission", "string", "What the grant allows.", enum=list(PERMISSIONS)),
+            field("granted_on", "date", "Day it was granted."),
+            optional(field("revoked_on", "date", "Day it was revoked; empty if still held.")),
         ],
         "primaryKey": ["grant_id"],
         "foreignKeys": [_fk("account_id", "accounts", "account_id")],
@@ -362,10 +366,10 @@ TABLES: dict[str, dict] = {
     "access_reviews": {
         "title": "Permission-review log: each sign-off of a grant by an accountable owner",
         "fields": [
-            _field("grant_id", "string", "Grant reviewed."),
-            _field("reviewed_on", "date", "Day of the decision."),
-            _field("reviewer_id", "string", "Person who decided."),
-            _field("decision", "string", "Keep the grant, or revoke it.", enum=list(REVIEW_DECISIONS)),
+            field("grant_id", "string", "Grant reviewed."),
+            field("reviewed_on", "date", "Day of the decision."),
+            field("reviewer_id", "string", "Person who decided."),
+            field("decision", "string", "Keep the grant, or revoke it.", enum=list(REVIEW_DECISIONS)),
         ],
         "primaryKey": ["grant_id", "reviewed_on"],
         "foreignKeys": [_fk("grant_id", "access_grants", "grant_id"), _fk("reviewer_id", "staff", "staff_id")],
@@ -373,11 +377,11 @@ TABLES: dict[str, dict] = {
     "destructive_actions": {
         "title": "Destructive actions as the systems' databases and API gateway recorded them",
         "fields": [
-            _field("action_id", "string", "Operation identifier, carried into the audit log.", unique=True),
-            _field("account_id", "string", "Account that acted."),
-            _field("action", "string", "What was done.", enum=list(DESTRUCTIVE_ACTIONS)),
-            _field("channel", "string", "Path the action came by.", enum=list(ACTION_CHANNELS)),
-            _field("performed_at", "datetime", "When it was done (local time)."),
+            field("action_id", "string", "Operation identifier, carried into the audit log.", unique=True),
+            field("account_id", "string", "Account that acted."),
+            field("action", "string", "What was done.", enum=list(DESTRUCTIVE_ACTIONS)),
+            field("channel", "string", "Path the action came by.", enum=list(ACTION_CHANNELS)),
+            field("performed_at", "datetime", "When it was done (local time)."),
         ],
         "primaryKey": ["action_id"],
         "foreignKeys": [_fk("account_id", "accounts", "account_id")],
@@ -385,8 +389,8 @@ TABLES: dict[str, dict] = {
     "audit_log": {
         "title": "Audit-log records of destructive actions",
         "fields": [
-            _field("action_id", "string", "Operation the record is about.", unique=True),
-            _field("logged_at", "datetime", "When the audit log wrote it (local time)."),
+            field("action_id", "string", "Operation the record is about.", unique=True),
+            field("logged_at", "datetime", "When the audit log wrote it (local time)."),
         ],
         "primaryKey": ["action_id"],
         "foreignKeys": [_fk("action_id", "destructive_actions", "action_id")],
@@ -394,8 +398,8 @@ TABLES: dict[str, dict] = {
     "approval_requesters": {
         "title": "Who submitted each approval request",
         "fields": [
-            _field("request_id", "string", "Request.", unique=True),
-            _field("requested_by", "string", "Person who submitted it."),
+            field("request_id", "string", "Request.", unique=True),
+            field("requested_by", "string", "Person who submitted it."),
         ],
         "primaryKey": ["request_id"],
         "foreignKeys": [_fk("request_id", "approvals", "request_id"), _fk("requested_by", "staff", "staff_id")],
@@ -403,9 +407,9 @@ TABLES: dict[str, dict] = {
     "approval_signers": {
         "title": "Who signed each step of an approval request, as a person (approval_steps has the role)",
         "fields": [
-            _field("request_id", "string", "Request."),
-            _field("step", "integer", "Step of approval_steps signed.", plausible_max=50, minimum=1),
-            _field("signed_by", "string", "Person who signed it."),
+            field("request_id", "string", "Request."),
+            field("step", "integer", "Step of approval_steps signed.", plausible_max=50, minimum=1),
+            field("signed_by", "string", "Person who signed it."),
         ],
         "primaryKey": ["request_id", "step"],
         "foreignKeys": [_fk("request_id", "approvals", "request_id"), _fk("signed_by", "staff", "staff_id")],
@@ -413,11 +417,11 @@ TABLES: dict[str, dict] = {
     "approval_returns": {
         "title": "Approval requests sent back to the requester for correction before sign-off",
         "fields": [
-            _field("request_id", "string", "Request returned.", unique=True),
-            _field("reason", "string", "Why it was returned.",
-                   enum=["missing_document", "wrong_amount", "wrong_request_type"]),
-            _field("rework_minutes", "number", "Requester minutes spent correcting and resubmitting it.",
-                   plausible_max=2_400, minimum=0),
+            field("request_id", "string", "Request returned.", unique=True),
+            field("reason", "string", "Why it was returned.",
+                  enum=["missing_document", "wrong_amount", "wrong_request_type"]),
+            field("rework_minutes", "number", "Requester minutes spent correcting and resubmitting it.",
+                  plausible_max=2_400, minimum=0),
         ],
         "primaryKey": ["request_id"],
         "foreignKeys": [_fk("request_id", "approvals", "request_id")],
@@ -425,17 +429,17 @@ TABLES: dict[str, dict] = {
     "user_survey": {
         "title": "Internal users' pulse survey: UMUX-Lite's two items and the Customer Effort Score, per system",
         "fields": [
-            _field("response_id", "string", "Response identifier.", unique=True),
-            _field("staff_id", "string", "Person who answered."),
-            _field("system", "string", "System the questions were about.", enum=list(SYSTEMS)),
-            _field("answered_on", "date", "Day of the answer."),
-            _field("umux_capabilities", "integer",
-                   "UMUX-Lite item 1: the system's capabilities meet my requirements, 1 (strongly disagree) to 7 "
-                   "(strongly agree).", minimum=1, maximum=7),
-            _field("umux_easy", "integer", "UMUX-Lite item 2: the system is easy to use, 1 to 7.",
-                   minimum=1, maximum=7),
-            _field("ces", "integer", "Customer Effort Score: the system made it easy to get my task done, 1 to 7.",
-                   minimum=1, maximum=7),
+            field("response_id", "string", "Response identifier.", unique=True),
+            field("staff_id", "string", "Person who answered."),
+            field("system", "string", "System the questions were about.", enum=list(SYSTEMS)),
+            field("answered_on", "date", "Day of the answer."),
+            field("umux_capabilities", "integer",
+                  "UMUX-Lite item 1: the system's capabilities meet my requirements, 1 (strongly disagree) to 7 "
+                  "(strongly agree).", minimum=1, maximum=7),
+            field("umux_easy", "integer", "UMUX-Lite item 2: the system is easy to use, 1 to 7.",
+                  minimum=1, maximum=7),
+            field("ces", "integer", "Customer Effort Score: the system made it easy to get my task done, 1 to 7.",
+                  minimum=1, maximum=7),
         ],
         "primaryKey": ["response_id"],
         "foreignKeys": [_fk("staff_id", "staff", "staff_id")],
@@ -444,17 +448,17 @@ TABLES: dict[str, dict] = {
         "title": "Randomised lead-routing experiment: each rep's arm, and their leads and first meetings before "
                  "and during the trial",
         "fields": [
-            _field("rep_id", "string", "Rep, the unit randomised.", unique=True),
-            _field("arm", "string", "Arm the rep was assigned to by a fair coin.", enum=list(ROUTING_ARMS)),
-            _field("pre_leads", "integer", "Leads the rep received in the pre-period before the trial.",
-                   plausible_max=100_000, minimum=0),
-            _field("pre_meetings", "integer", "Of those, leads with a first meeting booked.",
-                   plausible_max=100_000, minimum=0),
-            _field("leads", "integer", "Leads the rep received during the trial.", plausible_max=100_000, minimum=0),
-            _field("meetings", "integer", "Of those, leads with a first meeting booked.",
-                   plausible_max=100_000, minimum=0),
-            _field("first_contact_hours", "number", "Mean hours from a lead's arrival to the rep's first contact, "
-                   "during the trial.", plausible_max=720, minimum=0),
+            field("rep_id", "string", "Rep, the unit randomised.", unique=True),
+            field("arm", "string", "Arm the rep was assigned to by a fair coin.", enum=list(ROUTING_ARMS)),
+            field("pre_leads", "integer", "Leads the rep received in the pre-period before the trial.",
+                  plausible_max=100_000, minimum=0),
+            field("pre_meetings", "integer", "Of those, leads with a first meeting booked.",
+                  plausible_max=100_000, minimum=0),
+            field("leads", "integer", "Leads the rep received during the trial.", plausible_max=100_000, minimum=0),
+            field("meetings", "integer", "Of those, leads with a first meeting booked.",
+                  plausible_max=100_000, minimum=0),
+            field("first_contact_hours", "number", "Mean hours from a lead's arrival to the rep's first contact, "
+                  "during the trial.", plausible_max=720, minimum=0),
         ],
         "primaryKey": ["rep_id"],
         "foreignKeys": [_fk("rep_id", "sales_reps", "rep_id")],

@@ -1,0 +1,22 @@
+"""The loader's one error, and how a message names the place: file, row, column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DataError(ValueError):
+    """A data file breaks the contract; the message says where and how to fix it."""
+
+
+def _where(path: Path, row: int | None = None, column: str | None = None) -> str:
+    where = str(path)
+    if row is not None:
+        where += f", row {row}"
+    if column is not None:
+        where += f", column '{column}'" if not column.startswith("#") else f", column {column[1:]}"
+    return where
+
+
+def _expected(spec: dict) -> str:
+    return "columns " + ", ".join(field["name"] for field in spec["fields"])
