@@ -16,6 +16,12 @@ Regressions run on pyfixest, with fixed effects absorbed. Treatment is assigned 
 clustered by team by default; with six teams they are too narrow (the simulation study shows by how
 much), and the randomisation interval is the one the book recommends.
 
+The staged-rollout estimators run on any staggered-adoption panel: keyword arguments name its columns
+(``outcome``, ``unit``, ``time``, ``start``, an optional ``weight``, ``subunit`` for rows within a unit,
+``cluster``; :class:`PanelColumns` says what each holds), and windows, ramps and event-study bins count the
+panel's own periods (weeks, months or years). The defaults are the sample company's rep-week panel. Each
+estimator's docstring states its estimand: which average of which effects it reports.
+
 The agent console (one change for the whole desk): :func:`interrupted_time_series` with level and slope,
 several harmonics, volume weights and Newey-West errors, and :func:`year_over_year`, a comparison series
 made of the same weeks a year earlier, by ticket category.
@@ -72,7 +78,7 @@ class _quiet_pyfixest(warnings.catch_warnings):
         return self
 
 
-def _feols(formula: str, data: pd.DataFrame, weights: str, cluster: str):
+def _feols(formula: str, data: pd.DataFrame, weights: str | None, cluster: str):
     with _quiet_pyfixest():
         return _pyfixest().feols(formula, data=data, weights=weights, vcov={"CRV1": cluster})
 
@@ -85,7 +91,11 @@ def _from_fit(method: str, fit, term: str, cluster: str) -> Estimate:
 
 
 def before_after(before: pd.Series, after: pd.Series, method: str = "before/after") -> Estimate:
-    """Difference of means, after minus before, with a Welch confidence interval."""
+    """Difference of means, after minus before, with a Welch confidence interval.
+
+    Estimand: the change in the mean outcome between the two periods, all of it, the effect of the change and
+    whatever else moved at the same time; an effect only when nothing else did.
+    """
     if len(before) < 2 or len(after) < 2:
         raise ValueError("before/after needs at least two observations on each side")
     compare = CompareMeans(DescrStatsW(np.asarray(after, float)), DescrStatsW(np.asarray(before, float)))
@@ -115,78 +125,149 @@ def _floats(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
 
 
-def _treatment_terms(frame: pd.DataFrame, ramp_weeks: int, treated: pd.Series | None = None) -> pd.DataFrame:
-    event_time = frame["week"] - frame["rollout_week"]
-    treated = event_time.notna() if treated is None else treated.astype(bool)
+@dataclass(frozen=True)
+class PanelColumns:
+    """Which of a panel's columns the staggered-adoption estimators read. The defaults are the sample company's
+    rep-week panel; another panel names its own (a state-year panel: ``unit="state", time="year"``).
+
+    `time` and `start` count periods in the panel's own unit (weeks, months, years), so windows and ramps are
+    in that unit too; `start` is the period the unit was first treated, NaN for a unit never treated.
+    `weight` weights each row (None: every row alike). `subunit` is a second level of rows within a unit (reps
+    within a team), None when each row is a unit's period.
+    """
+
+    outcome: str = "rate"
+    unit: str = "team_id"
+    time: str = "week"
+    start: str = "rollout_week"
+    weight: str | None = "leads"
+    subunit: str | None = "rep_id"
+
+    @property
+    def periods(self) -> str:
+        """The time unit's name in the plural, for labels: "weeks" for the column ``week``."""
+        return f"{self.time}s"
+
+    def checked(self, panel: pd.DataFrame, cluster: str | None = None) -> PanelColumns:
+        """These columns, after a one-line ValueError if `panel` lacks one or its periods are not numbers."""
+        named = {"outcome": self.outcome, "unit": self.unit, "time": self.time, "start": self.start,
+                 "weight": self.weight, "subunit": self.subunit, "cluster": cluster}
+        for role, column in named.items():
+            if column is not None and column not in panel.columns:
+                raise ValueError(f"the panel has no column {column!r} (the {role}); name its own with {role}=...")
+        for role in ("time", "start"):
+            if not pd.api.types.is_numeric_dtype(panel[named[role]]):
+                raise ValueError(f"the {role} column {named[role]!r} must number the periods (a year, or weeks or "
+                                 "months counted from a start), not hold dates or text")
+        return self
+
+
+def _ramp_terms(ramp_weeks: int) -> list[str]:
+    """The treatment terms: periods 0 to `ramp_weeks` - 1 since the start ("ramping"), then "ramped"."""
+    if ramp_weeks < 0:
+        raise ValueError("ramp_weeks counts periods after the start, so it cannot be negative")
+    return ["ramping", "ramped"] if ramp_weeks > 0 else ["ramped"]
+
+
+def _treatment_terms(frame: pd.DataFrame, ramp_weeks: int, columns: PanelColumns) -> pd.DataFrame:
+    event_time = frame[columns.time] - frame[columns.start]
+    treated = event_time.notna()
     return frame.assign(
         ramping=(treated & event_time.between(0, ramp_weeks - 1)).astype(float),
         ramped=(treated & (event_time >= ramp_weeks)).astype(float),
     )
 
 
-def twfe(panel: pd.DataFrame, ramp_weeks: int | None = None, cluster: str = "team_id") -> Estimate:
-    """The two-way fixed-effects regression: rate on treatment, team and week effects, weighted by leads.
+def twfe(panel: pd.DataFrame, ramp_weeks: int | None = None, cluster: str | None = None, *, outcome: str = "rate",
+         unit: str = "team_id", time: str = "week", start: str = "rollout_week",
+         weight: str | None = "leads") -> Estimate:
+    """The two-way fixed-effects regression: `outcome` on treatment, unit and period effects, weighted by
+    `weight`, clustered by `cluster` (by default the unit).
 
-    With `ramp_weeks`, treatment is split as in the stacked design (ramping weeks, then ramped) and the
-    ramped coefficient is returned; without it, one post-rollout dummy (the textbook version).
+    With `ramp_weeks` (periods), treatment is split as in the stacked design (ramping periods, then ramped) and
+    the ramped coefficient is returned; without it, one post-start dummy (the textbook version).
+
+    Estimand: a weighted average of the unit-period effects of the treated rows, with weights the regression
+    chooses (Goodman-Bacon 2021; de Chaisemartin & D'Haultfoeuille 2020). When adoption is staggered and
+    effects differ or grow, already-treated units serve as controls, some weights are small or negative, and
+    the coefficient is no average treatment effect on the treated; it is one when effects are the same
+    everywhere, or all units start together.
     """
+    columns = PanelColumns(outcome, unit, time, start, weight, None).checked(panel, cluster)
+    cluster = unit if cluster is None else cluster
     if ramp_weeks is None:
-        data = panel.assign(post=(panel["week"] >= panel["rollout_week"]).astype(float))
-        fit = _feols("rate ~ post | team_id + week", data, "leads", cluster)
+        data = panel.assign(post=(panel[time] >= panel[start]).astype(float))
+        fit = _feols(f"{outcome} ~ post | {unit} + {time}", data, weight, cluster)
         return _from_fit("two-way fixed effects (single post dummy)", fit, "post", cluster)
-    data = _treatment_terms(panel, ramp_weeks)
-    fit = _feols("rate ~ ramping + ramped | team_id + week", data, "leads", cluster)
-    return _from_fit(f"two-way fixed effects (weeks {ramp_weeks}+)", fit, "ramped", cluster)
+    data = _treatment_terms(panel, ramp_weeks, columns)
+    fit = _feols(f"{outcome} ~ {' + '.join(_ramp_terms(ramp_weeks))} | {unit} + {time}", data, weight, cluster)
+    return _from_fit(f"two-way fixed effects ({columns.periods} {ramp_weeks}+)", fit, "ramped", cluster)
 
 
-def stack_clean_controls(panel: pd.DataFrame, window: tuple[int, int] | None = None) -> pd.DataFrame:
-    """One stack per rollout cohort: the cohort, plus teams not yet (or never) treated at the time.
+def stack_clean_controls(panel: pd.DataFrame, window: tuple[int, int] | None = None, *,
+                         columns: PanelColumns = PanelColumns()) -> pd.DataFrame:
+    """One stack per treatment cohort: the cohort, plus units not yet (or never) treated at the time.
 
-    Already-treated teams never serve as controls, which is what biases the two-way regression when
+    Already-treated units never serve as controls, which is what biases the two-way regression when
     rollouts are staggered and effects grow over time.
 
-    Without `window` every stack keeps every week, and a control leaves a stack once it is treated.
-    With ``window=(pre, post)`` the stacks are trimmed (Cengiz et al. 2019; Wing et al. 2024): weeks
-    `pre` before to `post` after the cohort's rollout, cohorts whose window does not fit the data are
-    dropped, controls must stay untreated to the window's end, and a column ``weight`` holds leads times
-    the corrective weight that gives each stack's controls the share its treated teams have.
+    Without `window` every stack keeps every period, and a control leaves a stack once it is treated.
+    With ``window=(pre, post)`` (periods) the stacks are trimmed (Cengiz et al. 2019; Wing et al. 2024): periods
+    `pre` before to `post` after the cohort's start, cohorts whose window does not fit the data are
+    dropped, controls must stay untreated to the window's end, and a column ``weight`` holds the row weight
+    times the corrective weight that gives each stack's controls the share its treated units have (units
+    counted at the `subunit` level when there is one). The panel's columns are named by `columns`.
     """
+    time, start = columns.time, columns.start
+    cohorts = (sorted(panel[start].dropna().unique()) if window is None
+               else _fitting_cohorts(panel, window, columns))
+    if not cohorts:
+        raise ValueError(f"no unit has a treatment start ({start}), so there is nothing to stack" if window is None
+                         else _no_fitting_cohort(window, columns))
     stacks = []
-    cohorts = sorted(panel["rollout_week"].dropna().unique()) if window is None else _fitting_cohorts(panel, window)
     for cohort in cohorts:
         if window is None:
-            treated = panel[panel["rollout_week"] == cohort].assign(treated=1.0)
-            untreated_then = panel["rollout_week"].isna() | (panel["week"] < panel["rollout_week"])
-            controls = panel[(panel["rollout_week"] != cohort) & untreated_then].assign(treated=0.0)
+            treated = panel[panel[start] == cohort].assign(treated=1.0)
+            untreated_then = panel[start].isna() | (panel[time] < panel[start])
+            controls = panel[(panel[start] != cohort) & untreated_then].assign(treated=0.0)
         else:
             pre, post = window
-            in_window = panel["week"].between(cohort - pre, cohort + post)
-            treated = panel[in_window & (panel["rollout_week"] == cohort)].assign(treated=1.0)
-            controls = panel[in_window & _clean_controls(panel, cohort + post)].assign(treated=0.0)
+            in_window = panel[time].between(cohort - pre, cohort + post)
+            treated = panel[in_window & (panel[start] == cohort)].assign(treated=1.0)
+            controls = panel[in_window & _clean_controls(panel, cohort + post, columns)].assign(treated=0.0)
         stack = pd.concat([treated, controls], ignore_index=True)
-        stacks.append(stack.assign(stack=int(cohort), event_time=stack["week"] - cohort))
+        stacks.append(stack.assign(stack=int(cohort), event_time=stack[time] - cohort))
     stacked = pd.concat(stacks, ignore_index=True)
     if window is not None:
-        stacked["weight"] = stacked["leads"] * _stack_weights(stacked)
+        row_weight = 1.0 if columns.weight is None else stacked[columns.weight]
+        stacked["weight"] = row_weight * _stack_weights(stacked, columns.subunit or columns.unit)
     return stacked
 
 
-def _clean_controls(panel: pd.DataFrame, until_week: float) -> pd.Series:
-    """Rows of teams still untreated at `until_week` (or never treated)."""
-    return panel["rollout_week"].isna() | (panel["rollout_week"] > until_week)
+def _clean_controls(panel: pd.DataFrame, until_week: float, columns: PanelColumns) -> pd.Series:
+    """Rows of units still untreated at period `until_week` (or never treated)."""
+    return panel[columns.start].isna() | (panel[columns.start] > until_week)
 
 
-def _fitting_cohorts(panel: pd.DataFrame, window: tuple[int, int]) -> list[float]:
-    """Rollout cohorts whose trimmed window lies inside the data and that have a clean control in it."""
+def _fitting_cohorts(panel: pd.DataFrame, window: tuple[int, int],
+                     columns: PanelColumns = PanelColumns()) -> list[float]:
+    """Treatment cohorts whose trimmed window lies inside the data and that have a clean control in it."""
     pre, post = window
+    time = panel[columns.time]
     fitting = []
-    for cohort in sorted(panel["rollout_week"].dropna().unique()):
-        if cohort - pre < panel["week"].min() or cohort + post > panel["week"].max():
+    for cohort in sorted(panel[columns.start].dropna().unique()):
+        if cohort - pre < time.min() or cohort + post > time.max():
             continue
-        in_window = panel["week"].between(cohort - pre, cohort + post)
-        if (in_window & _clean_controls(panel, cohort + post)).any():
+        in_window = time.between(cohort - pre, cohort + post)
+        if (in_window & _clean_controls(panel, cohort + post, columns)).any():
             fitting.append(cohort)
     return fitting
+
+
+def _no_fitting_cohort(window: tuple[int, int], columns: PanelColumns) -> str:
+    pre, post = window
+    return (f"no treatment cohort has {pre} {columns.periods} of data before its start and {post} after it while "
+            f"another unit is still untreated to compare with: pass a shorter window=(pre, post), in {columns.periods}")
 
 
 def history_problem(panel: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW) -> str | None:
@@ -204,9 +285,10 @@ def history_problem(panel: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW)
     return None
 
 
-def _stack_weights(stacked: pd.DataFrame) -> np.ndarray:
-    """Wing et al.'s corrective weights: treated 1; controls (treated share of stack) / (control share)."""
-    units = stacked.groupby(["stack", "treated"])["rep_id"].nunique().unstack(fill_value=0)
+def _stack_weights(stacked: pd.DataFrame, counted: str) -> np.ndarray:
+    """Wing et al.'s corrective weights: treated 1; controls (treated share of stack) / (control share), with
+    the units counted as distinct values of the column `counted`."""
+    units = stacked.groupby(["stack", "treated"])[counted].nunique().unstack(fill_value=0)
     treated_share = units[1.0] / units[1.0].sum()
     control_share = units[0.0] / units[0.0].sum()
     control_weight = (treated_share / control_share).reindex(stacked["stack"]).to_numpy()
@@ -214,68 +296,101 @@ def _stack_weights(stacked: pd.DataFrame) -> np.ndarray:
 
 
 def stacked_did(panel: pd.DataFrame, ramp_weeks: int, window: tuple[int, int] | None = None,
-                cluster: str | None = None) -> Estimate:
-    """Effect once ramped up (event time >= ramp_weeks), from the stacked regression with clean controls.
+                cluster: str | None = None, *, outcome: str = "rate", unit: str = "team_id", time: str = "week",
+                start: str = "rollout_week", weight: str | None = "leads", subunit: str | None = "rep_id") -> Estimate:
+    """Effect once ramped up (event time >= `ramp_weeks` periods), from the stacked regression with clean controls.
 
-    Stack-by-team and stack-by-week effects are absorbed. Without `window`: every week, weighted by
-    leads, clustered by rep (the book's first version, kept for the pages that quote it). With
-    ``window=(pre, post)``: trimmed, weighted stacks, clustered by team.
+    Stack-by-unit and stack-by-period effects are absorbed. Without `window`: every period, weighted by
+    `weight`, clustered by `subunit` (the book's first version, kept for the pages that quote it; by the unit
+    when there is no subunit). With ``window=(pre, post)``: trimmed, weighted stacks, clustered by the unit.
+    A panel with one row per unit and period passes ``subunit=None``.
+
+    Estimand: the average effect, `ramp_weeks` or more periods after the start, over the treated cohorts whose
+    window fits the data, each compared only with units not yet treated. Trimmed and weighted, each cohort
+    counts by its share of treated units, so it is the treated units' average effect over those periods of
+    the window (an ATT for the cohorts and event times in it; Wing et al. 2024). Untrimmed, cohorts count by
+    their rows and variance, an average with positive weights but not the ATT's.
     """
-    stacked = stack_clean_controls(panel, window)
+    columns = PanelColumns(outcome, unit, time, start, weight, subunit).checked(panel, cluster)
+    stacked = stack_clean_controls(panel, window, columns=columns)
     treated = stacked["treated"] == 1.0
     stacked["ramping"] = (treated & stacked["event_time"].between(0, ramp_weeks - 1)).astype(float)
     stacked["ramped"] = (treated & (stacked["event_time"] >= ramp_weeks)).astype(float)
     if cluster is None:
-        cluster = "rep_id" if window is None else "team_id"
-    weights = "leads" if window is None else "weight"
-    fit = _feols("rate ~ ramping + ramped | stack^team_id + stack^week", stacked, weights, cluster)
+        cluster = (subunit or unit) if window is None else unit
+    weights = weight if window is None else "weight"
+    formula = f"{outcome} ~ {' + '.join(_ramp_terms(ramp_weeks))} | stack^{unit} + stack^{time}"
+    fit = _feols(formula, stacked, weights, cluster)
     label = "stacked difference-in-differences" + (" (trimmed, weighted)" if window else "")
-    return _from_fit(f"{label} (weeks {ramp_weeks}+)", fit, "ramped", cluster)
+    return _from_fit(f"{label} ({columns.periods} {ramp_weeks}+)", fit, "ramped", cluster)
 
 
-def event_study(panel: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW, cluster: str = "team_id") -> pd.DataFrame:
-    """Effect per two-week period from `window[0]` weeks before to `window[1]` after rollout.
+def event_study(panel: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW, cluster: str | None = None, *,
+                bin_periods: int = EVENT_BIN_WEEKS, outcome: str = "rate", unit: str = "team_id",
+                time: str = "week", start: str = "rollout_week", weight: str | None = "leads",
+                subunit: str | None = "rep_id") -> pd.DataFrame:
+    """Effect per bin of `bin_periods` periods from `window[0]` periods before to `window[1]` after the start.
 
-    The reference is the period just before rollout (weeks -2 and -1), shown as 0. Trimmed, weighted
-    stacks as in :func:`stacked_did`; the periods before rollout test for pre-trends.
+    The reference is the bin just before the start (periods -2 and -1 with two-period bins), shown as 0.
+    Trimmed, weighted stacks as in :func:`stacked_did`, clustered by `cluster` (by default the unit); the bins
+    before the start test for pre-trends. The first column, ``<time>s_since_rollout`` (``weeks_since_rollout``
+    for the sample), is each bin's first period counted from the start.
+
+    Estimand: for each bin, the treated units' average effect in those periods since their start, relative
+    to the reference bin, over the cohorts whose window fits the data, each against its not-yet-treated
+    controls (Wing et al.'s weights); before the start, the same differences measure pre-trends, not effects.
     """
-    stacked = stack_clean_controls(panel, window)
-    terms = _event_dummies(stacked, window)
-    formula = "rate ~ " + " + ".join(terms.values()) + " | stack^team_id + stack^week"
+    columns = PanelColumns(outcome, unit, time, start, weight, subunit).checked(panel, cluster)
+    cluster = unit if cluster is None else cluster
+    stacked = stack_clean_controls(panel, window, columns=columns)
+    terms = _event_dummies(stacked, window, bin_periods)
+    formula = f"{outcome} ~ " + " + ".join(terms.values()) + f" | stack^{unit} + stack^{time}"
     fit = _feols(formula, stacked, "weight", cluster)
     tidy = fit.tidy(alpha=1 - CONFIDENCE)
-    rows = [(period * EVENT_BIN_WEEKS, *tidy.loc[name, ["Estimate", "Std. Error"]], *tidy.loc[name].filter(like="%"))
+    rows = [(period * bin_periods, *tidy.loc[name, ["Estimate", "Std. Error"]], *tidy.loc[name].filter(like="%"))
             for period, name in terms.items()]
-    rows.append((-EVENT_BIN_WEEKS, 0.0, 0.0, 0.0, 0.0))
-    event = pd.DataFrame(rows, columns=["weeks_since_rollout", "estimate", "std_error", "ci_low", "ci_high"])
-    return event.sort_values("weeks_since_rollout", ignore_index=True)
+    rows.append((-bin_periods, 0.0, 0.0, 0.0, 0.0))
+    event = pd.DataFrame(rows, columns=[f"{columns.periods}_since_rollout", "estimate", "std_error", "ci_low",
+                                        "ci_high"])
+    return event.sort_values(f"{columns.periods}_since_rollout", ignore_index=True)
 
 
-def event_periods(window: tuple[int, int] = EVENT_WINDOW) -> list[int]:
-    """The event study's periods (two-week bins, numbered from rollout), without the reference -1."""
-    first, last = -(-window[0] // EVENT_BIN_WEEKS), window[1] // EVENT_BIN_WEEKS
+def event_periods(window: tuple[int, int] = EVENT_WINDOW, bin_periods: int = EVENT_BIN_WEEKS) -> list[int]:
+    """The event study's bins of `bin_periods` periods (numbered from the start), without the reference -1."""
+    first, last = -(-window[0] // bin_periods), window[1] // bin_periods
     return [p for p in range(-first, last + 1) if p != -1]
 
 
-def _event_dummies(stacked: pd.DataFrame, window: tuple[int, int]) -> dict[int, str]:
+def _event_dummies(stacked: pd.DataFrame, window: tuple[int, int], bin_periods: int) -> dict[int, str]:
     terms = {}
-    period = stacked["event_time"] // EVENT_BIN_WEEKS
-    for p in event_periods(window):
+    period = stacked["event_time"] // bin_periods
+    for p in event_periods(window, bin_periods):
         terms[p] = f"p{p}".replace("-", "m")
         stacked[terms[p]] = ((stacked["treated"] == 1.0) & (period == p)).astype(float)
     return terms
 
 
-def did2s(panel: pd.DataFrame, ramp_weeks: int, cluster: str = "team_id") -> Estimate:
-    """Gardner's two-stage DiD (pyfixest): team and week effects fitted on untreated rep-weeks only."""
-    data = _treatment_terms(panel, ramp_weeks)
+def did2s(panel: pd.DataFrame, ramp_weeks: int, cluster: str | None = None, *, outcome: str = "rate",
+          unit: str = "team_id", time: str = "week", start: str = "rollout_week",
+          weight: str | None = "leads") -> Estimate:
+    """Gardner's two-stage DiD (pyfixest): unit and period effects fitted on untreated rows only, clustered by
+    `cluster` (by default the unit). ``ramp_weeks=0`` estimates one effect from the start on.
+
+    Estimand: the average effect over the treated rows `ramp_weeks` or more periods after their start, each
+    row's effect its outcome minus the untreated outcome the first stage predicts, weighted by `weight` (the
+    ATT over those rows). Unlike the two-way regression, treated rows never serve as controls, so staggered
+    starts and effects that differ between units or grow do not bias it.
+    """
+    columns = PanelColumns(outcome, unit, time, start, weight, None).checked(panel, cluster)
+    cluster = unit if cluster is None else cluster
+    data = _treatment_terms(panel, ramp_weeks, columns)
     data["treat"] = (data["ramping"] + data["ramped"] > 0).astype(int)
     data["cluster_code"] = pd.factorize(data[cluster])[0]  # pyfixest's did2s needs numeric clusters
     with _quiet_pyfixest():
-        fit = _pyfixest().did2s(data, yname="rate", first_stage="~ 0 | team_id + week",
-                                second_stage="~ ramping + ramped - 1", treatment="treat", cluster="cluster_code",
-                                weights="leads")
-    return _from_fit(f"two-stage DiD, Gardner (weeks {ramp_weeks}+)", fit, "ramped", cluster)
+        fit = _pyfixest().did2s(data, yname=outcome, first_stage=f"~ 0 | {unit} + {time}",
+                                second_stage=f"~ {' + '.join(_ramp_terms(ramp_weeks))} - 1", treatment="treat",
+                                cluster="cluster_code", weights=weight)
+    return _from_fit(f"two-stage DiD, Gardner ({columns.periods} {ramp_weeks}+)", fit, "ramped", cluster)
 
 
 # --- Randomisation inference over rollout orders ---------------------------------------------------------
@@ -295,19 +410,26 @@ class RandomizationResult:
         return 1 / self.assignments
 
 
-def team_week_cells(panel: pd.DataFrame, outcome: str = "rate") -> pd.DataFrame:
-    """The panel summed to team-weeks: leads, won, rep-weeks, the lead-weighted rate, leads per rep-week.
+def team_week_cells(panel: pd.DataFrame, outcome: str = "rate", *,
+                    columns: PanelColumns = PanelColumns()) -> pd.DataFrame:
+    """The panel averaged to unit-period cells (team-weeks for the sample): the unit, the period and the start,
+    ``rows`` (the panel's rows in the cell, rep-weeks for the sample), the `outcome`'s mean weighted by the
+    weight column (a plain mean without one) and the weight summed, under the weight column's name.
 
-    Every regressor varies by team and week only, so a lead-weighted regression on these cells gives the
-    same coefficients as one on rep-weeks.
+    Every regressor varies by unit and period only, so a regression on these cells weighted by the summed
+    weight (by ``rows`` without one) gives the same coefficients as the weighted one on the panel's rows.
+    A panel with one row per unit and period gives back its own rows.
     """
-    cells = panel.groupby(["team_id", "week"], as_index=False).agg(
-        leads=("leads", "sum"), won=("won", "sum"), rep_weeks=("rep_id", "size"),
-        rollout_week=("rollout_week", "first"))
-    cells["rep_weeks"] = cells["rep_weeks"].astype("int64")
-    cells["rate"] = cells["won"] / cells["leads"] * 100.0
-    cells["leads_per_rep"] = cells["leads"] / cells["rep_weeks"]
-    return cells
+    unit, time, start, weight = columns.unit, columns.time, columns.start, columns.weight
+    panel = panel[panel[outcome].notna()]
+    row_weight = pd.Series(1.0, index=panel.index) if weight is None else panel[weight].astype(float)
+    cells = panel.assign(weighted_outcome=panel[outcome] * row_weight, row_weight=row_weight).groupby(
+        [unit, time], as_index=False).agg(**{start: (start, "first"), "rows": (start, "size"),
+                                             "weighted_outcome": ("weighted_outcome", "sum"),
+                                             "row_weight": ("row_weight", "sum")})
+    cells[outcome] = cells.pop("weighted_outcome") / cells["row_weight"]
+    row_weight = cells.pop("row_weight")
+    return cells if weight is None else cells.assign(**{weight: row_weight})
 
 
 class _StackedDesign:
@@ -315,14 +437,16 @@ class _StackedDesign:
     reassignment of rollout dates: each stack's fixed effects are partialled out once per stack layout
     (Frisch-Waugh-Lovell), and layouts repeat across reassignments."""
 
-    def __init__(self, cells: pd.DataFrame, window: tuple[int, int], ramp_weeks: int, weight: str):
-        self.window, self.ramp_weeks = window, ramp_weeks
-        self.teams = sorted(cells["team_id"].unique())
-        self.team = cells["team_id"].map({t: i for i, t in enumerate(self.teams)}).to_numpy()
-        self.week = cells["week"].to_numpy()
+    def __init__(self, cells: pd.DataFrame, window: tuple[int, int], ramp_weeks: int, weight: str, *,
+                 unit: str = "team_id", time: str = "week", bin_periods: int = EVENT_BIN_WEEKS):
+        self.window, self.ramp_weeks, self.bin_periods = window, ramp_weeks, bin_periods
+        self.ramped_term = len(_ramp_terms(ramp_weeks)) - 1  # the ramped effect's column among the regressors
+        self.teams = sorted(cells[unit].unique())
+        self.team = cells[unit].map({t: i for i, t in enumerate(self.teams)}).to_numpy()
+        self.week = cells[time].to_numpy()
         self.weight = cells[weight].to_numpy(float)
         self.n_cells = len(cells)
-        self.periods = event_periods(window)
+        self.periods = event_periods(window, bin_periods)
         self._cache: dict = {}
 
     def _layout(self, rollout: dict) -> list[tuple]:
@@ -349,11 +473,11 @@ class _StackedDesign:
         w = self.weight[rows] * np.where(is_treated, 1.0, q)
         event_time = self.week[rows] - cohort
         if event:
-            period = event_time // EVENT_BIN_WEEKS
+            period = event_time // self.bin_periods
             regressors = np.column_stack([is_treated & (period == p) for p in self.periods]).astype(float)
         else:
-            regressors = np.column_stack([is_treated & (event_time >= 0) & (event_time < self.ramp_weeks),
-                                          is_treated & (event_time >= self.ramp_weeks)]).astype(float)
+            ramping = [is_treated & (event_time >= 0) & (event_time < self.ramp_weeks)] if self.ramp_weeks else []
+            regressors = np.column_stack([*ramping, is_treated & (event_time >= self.ramp_weeks)]).astype(float)
         team_codes = np.unique(self.team[rows], return_inverse=True)[1]
         week_codes = np.unique(event_time, return_inverse=True)[1]
         fe = np.hstack([np.eye(team_codes.max() + 1)[team_codes], np.eye(week_codes.max() + 1)[week_codes][:, 1:]])
@@ -368,7 +492,7 @@ class _StackedDesign:
         """Hypothesised effect per cell, per point of ramped effect: a linear ramp to 1, then 1; 0 untreated."""
         start = np.array([rollout[t] for t in self.teams], dtype=float)[self.team]
         event_time = self.week - start
-        ramp = np.clip((event_time + 1) / self.ramp_weeks, 0.0, 1.0)
+        ramp = np.clip((event_time + 1) / max(self.ramp_weeks, 1), 0.0, 1.0)
         return np.where(np.isnan(event_time) | (event_time < 0), 0.0, ramp)
 
     def influence(self, rollout: dict, event: bool = False) -> np.ndarray | None:
@@ -384,7 +508,7 @@ class _StackedDesign:
         parts = [self._stack(cohort, t, c, (len(t) / treated_units) / (len(c) / control_units), event)
                  for cohort, t, c in layout]
         gram = sum(p[2] for p in parts)
-        keep = [i for i, p in enumerate(self.periods) if p <= -2] if event else [1]
+        keep = [i for i, p in enumerate(self.periods) if p <= -2] if event else [self.ramped_term]
         selector = np.zeros((gram.shape[0], len(keep)))
         selector[keep, range(len(keep))] = 1.0
         solved = np.linalg.lstsq(gram, selector, rcond=None)[0]
@@ -447,28 +571,52 @@ def _inverted_interval(estimate: float, a: np.ndarray, slope: np.ndarray, p_valu
     return float(candidates[accepted].min()), float(candidates[accepted].max())
 
 
+#: The sample's placebo outcome for :func:`randomization_inference`: leads per rep-week, which lead scoring
+#: cannot move (the weight column's mean per row of a cell, each cell weighted by its rows).
+LEADS_PER_REP = "leads_per_rep"
+
+
 def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[int, int] = EVENT_WINDOW,
                             outcome: str = "rate", max_assignments: int = 5040, seed: int = 0,
-                            pretrend: bool = True) -> RandomizationResult:
-    """Trimmed stacked DiD with inference over every reassignment of the rollout dates to the teams.
+                            pretrend: bool = True, *, bin_periods: int = EVENT_BIN_WEEKS, unit: str = "team_id",
+                            time: str = "week", start: str = "rollout_week",
+                            weight: str | None = "leads") -> RandomizationResult:
+    """Trimmed stacked DiD with inference over every reassignment of the treatment starts to the units.
 
-    If rollout order was as good as random, each reassignment is a placebo. Under the hypothesis that the
+    If the order of starts was as good as random, each reassignment is a placebo. Under the hypothesis that the
     effect is `tau` once ramped (a linear ramp before), each reassignment's estimate is computable from
     the data; the 95% interval is every `tau` the observed estimate does not reject at 5% (two-sided).
-    The pre-trend test compares the event study's pre-rollout coefficients with theirs under every
-    reassignment, using outcomes net of the estimated effect (skipped, and reported as NaN, with
-    ``pretrend=False``). With `outcome="leads_per_rep"` (a placebo outcome lead scoring cannot move) the
+    The pre-trend test compares the event study's pre-start coefficients (bins of `bin_periods`) with theirs
+    under every reassignment, using outcomes net of the estimated effect (skipped, and reported as NaN, with
+    ``pretrend=False``). With ``outcome=LEADS_PER_REP`` (a placebo outcome lead scoring cannot move) the
     same machinery tests for an effect that should not exist.
+
+    The outcome may be any numeric column, continuous or a rate: the panel is averaged to unit-period cells
+    (:func:`team_week_cells`), weighted by `weight`, so rows within a unit (reps) are optional. More distinct
+    reassignments than `max_assignments` are sampled at random (seeded by `seed`).
+
+    Estimand: the same as :func:`stacked_did`'s trimmed, weighted estimate (the treated units' average effect
+    from `ramp_weeks` periods after the start to the window's end); what randomisation adds is inference
+    that assumes no model of the errors, only that the starts could have been given to any units.
     """
-    cells = team_week_cells(panel)
-    weight = "leads" if outcome == "rate" else "rep_weeks"
-    y = cells[outcome].to_numpy(float)
-    observed = cells.groupby("team_id")["rollout_week"].first().to_dict()
+    columns = PanelColumns(outcome, unit, time, start, weight, None)
+    if outcome == LEADS_PER_REP:
+        columns = PanelColumns(weight, unit, time, start, None, None)
+    cells = team_week_cells(panel, columns.outcome, columns=columns.checked(panel))
+    y = cells[columns.outcome].to_numpy(float)
+    observed = cells.groupby(unit)[start].first().to_dict()
     assignments = rollout_assignments(observed, max_assignments, seed)
     observed_key = tuple(sorted((t, -1.0 if np.isnan(w) else w) for t, w in observed.items()))
-    design = _StackedDesign(cells, window, ramp_weeks, weight)
+    design = _StackedDesign(cells, window, ramp_weeks, columns.weight or "rows", unit=unit, time=time,
+                            bin_periods=bin_periods)
+    influence = design.influence(observed)
+    if influence is None:
+        raise ValueError(_no_fitting_cohort(window, columns))
+    if pretrend and not any(p <= -2 for p in design.periods):
+        raise ValueError(f"the window has no bin before the reference bin to test pre-trends: make window[0] at "
+                         f"least {2 * bin_periods} {columns.periods}, or pass pretrend=False")
     shape_observed = design.shape(observed)
-    estimate = float(design.influence(observed) @ y)
+    estimate = float(influence @ y)
     pre_observed = design.influence(observed, event=True) @ y if pretrend else np.full(1, np.nan)
     a, b, d, pre_stats = [], [], [], []
     y0 = y - estimate * shape_observed  # outcomes without the estimated effect, for the pre-trend test
@@ -496,9 +644,9 @@ def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[
     low, high = _inverted_interval(estimate, a, slope, p_value)
     pretrend_stat = float(np.sqrt(np.mean(pre_observed ** 2)))
     label = "stacked difference-in-differences (trimmed, weighted)"
-    if outcome != "rate":
+    if outcome == LEADS_PER_REP:
         label += f", placebo outcome {outcome}"
-    result = Estimate(f"{label} (weeks {ramp_weeks}+)", estimate, float(low), float(high),
+    result = Estimate(f"{label} ({columns.periods} {ramp_weeks}+)", estimate, float(low), float(high),
                       float(p_value(np.zeros(1))[0]), f"randomisation over {len(a)} rollout orders")
     pretrend_p = float((pre_stats >= pretrend_stat - 1e-12).mean()) if pretrend else np.nan
     return RandomizationResult(result, len(a), null, pretrend_stat, pretrend_p)
@@ -597,6 +745,10 @@ def interrupted_time_series(weekly: pd.DataFrame, event: pd.Timestamp, covariate
     event (the level change is still the estimate); `weighted` weights weeks by their ticket count;
     `outcome` names another column of `weekly` to model, such as a rate from :func:`weekly_service`.
     Standard errors are Newey-West (HAC), because neighbouring weeks are correlated.
+
+    Estimand: the step in the outcome at `event` beyond what the trend, season and covariates project (without
+    `slope`, one shift for every week after; with it, the step at the event itself, the trend's change apart):
+    the one series' effect, if nothing else changed at that date.
     """
     data = weekly.assign(post=(weekly["week_start"] >= event).astype(float))
     data["post_t"] = data["post"] * (data["t"] - data.loc[data["post"] == 1, "t"].min()) if slope else 0.0
@@ -634,6 +786,10 @@ def year_over_year(tickets: pd.DataFrame, event: pd.Timestamp, weeks: int = 12) 
     minus the same change over the same calendar weeks a year earlier: the season cancels, and leaving
     billing out keeps the price change's billing surge out of the comparison. The estimate is the
     ticket-weighted mean over categories, with a Newey-West interval from a regression on category-weeks.
+
+    Estimand: the change in mean resolution hours across the event beyond the same calendar weeks' change a
+    year earlier, averaged over categories with their tickets as weights: the effect, if the season repeats
+    and nothing else differed between the years.
     """
     tickets = tickets.assign(resolution_hours=_floats(tickets["resolution_hours"]))
     rows = []
@@ -708,7 +864,11 @@ def minimum_detectable_effect(sd: float, n_control: float, n_treatment: float, a
 
 def difference_in_means(frame: pd.DataFrame, outcome: str, arm: str, control: str, treatment: str,
                         method: str = "difference in means") -> Estimate:
-    """Treatment minus control mean of `outcome` (one row per randomised unit), with a Welch interval."""
+    """Treatment minus control mean of `outcome` (one row per randomised unit), with a Welch interval.
+
+    Estimand: the average treatment effect over the randomised units (random assignment makes the arms
+    comparable, so the difference in means is the average of the units' effects).
+    """
     estimate = before_after(frame.loc[frame[arm] == control, outcome], frame.loc[frame[arm] == treatment, outcome],
                             method)
     return Estimate(method, estimate.estimate, estimate.ci_low, estimate.ci_high,
