@@ -267,3 +267,10 @@ def test_export_column_names_map_through_process_toml(tmp_path):
 
 def test_a_folder_without_logs_gives_nothing(tmp_path):
     assert events.tables_from_folder(tmp_path) == ({}, [])
+
+
+def test_reading_in_chunks_gives_the_same_events(monkeypatch):
+    whole = {name: events.read_log(LOGS / name).events for name in ("helpdesk.xes.gz", "receipt.csv.gz")}
+    monkeypatch.setattr(events, "CHUNK", 97)  # many chunks, a boundary inside traces
+    for name, expected in whole.items():
+        pd.testing.assert_frame_equal(events.read_log(LOGS / name).events, expected, check_categorical=False)

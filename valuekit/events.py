@@ -217,33 +217,6 @@ def read_settings(data_dir: str | Path, log: str) -> Settings:
 
 # --- Reading -----------------------------------------------------------------------------------------------
 
-class _Codes:
-    """Dictionary-encodes repeated strings (activities, resources): a 4-byte code per event, each text once."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, int] = {}
-        self.values = array("i")
-
-    def add(self, text: str | None) -> None:
-        if text is None:
-            self.values.append(-1)
-            return
-        code = self.codes.get(text)
-        if code is None:
-            code = self.codes[text] = len(self.codes)
-        self.values.append(code)
-
-    def categorical(self, lower: bool = False) -> pd.Categorical:
-        categories = list(self.codes)
-        codes = np.frombuffer(self.values, dtype=np.int32) if len(self.values) else np.zeros(0, np.int32)
-        if lower:  # lifecycle values differ in case between tools (complete, COMPLETE)
-            lowered = [name.strip().lower() for name in categories]
-            unique = list(dict.fromkeys(lowered))
-            remap = np.array([unique.index(name) for name in lowered] + [-1], dtype=np.int32)
-            return pd.Categorical.from_codes(remap[codes], categories=unique)
-        return pd.Categorical.from_codes(codes, categories=categories)
-
-
 class _Stamps:
     """Timestamps converted a chunk at a time to instants (UTC ns) and their offsets, so few strings are held."""
 
@@ -255,11 +228,6 @@ class _Stamps:
         self.offsets: list[np.ndarray] = []  # minutes east of UTC; a sentinel where the stamp has none
 
     NO_OFFSET = np.int16(-32768)
-
-    def add(self, text: str | None) -> None:
-        self.pending.append(text)
-        if len(self.pending) >= CHUNK:
-            self.flush()
 
     def flush(self) -> None:
         if not self.pending:
@@ -281,7 +249,7 @@ class _Stamps:
         self.instants.append(parsed.to_numpy(dtype="datetime64[ns]").view(np.int64))
         self.offsets.append(_offset_minutes(offset))
         self.start += len(self.pending)
-        self.pending = []
+        self.pending.clear()  # in place: readers append to this list through a bound method
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         self.flush()
@@ -337,45 +305,70 @@ def _open(path: Path):
     return open(path, "rb")
 
 
+def _categorical(values: list[str | None], lower: bool = False) -> pd.Categorical:
+    """A chunk of text values as a categorical (each distinct text stored once); blanks missing."""
+    texts = pd.Series(values, dtype="string").str.strip()
+    if lower:  # tools differ in case: complete, COMPLETE
+        texts = texts.str.lower()
+    return pd.Categorical(texts.where(texts != ""))
+
+
 def _read_xes(path: Path, columns: dict[str, str]):
     keys = {role: columns.get(role, XES_KEYS[role]) for role in ROLES}
     case_key = keys["case_id"].removeprefix("case:")
-    event_keys = {keys[role]: role for role in ("activity", "timestamp", "resource", "lifecycle")}
-    trace_of_event, event_in_trace = array("i"), array("i")
+    event_roles = ("activity", "timestamp", "resource", "lifecycle")
+    position_of = {keys[role]: position for position, role in enumerate(event_roles)}
+    trace_of_event = array("i")
     case_ids: list[str | None] = []
 
     def locate(index: int) -> str:
-        return f"{path}, trace {trace_of_event[index] + 1}, event {event_in_trace[index] + 1}"
+        trace = trace_of_event[index]
+        first = int(np.searchsorted(np.frombuffer(trace_of_event, dtype=np.int32), trace))
+        return f"{path}, trace {trace + 1}, event {index - first + 1}"
 
-    activity, resource, lifecycle, stamps = _Codes(), _Codes(), _Codes(), _Stamps(locate)
-    activity_missing: int | None = None
-    trace_number, event_number = 0, 0
+    stamps = _Stamps(locate)
+    pending: list[list[str | None]] = [[], [], []]  # activity, resource, lifecycle of the events not yet encoded
+    parts: list[list[pd.Categorical]] = [[], [], []]
+
+    def encode() -> None:
+        activities = _categorical(pending[0])
+        if activities.isna().any():
+            index = len(trace_of_event) - len(pending[0]) + int(np.argmax(activities.isna()))
+            raise DataError(f"{locate(index)}: no '{keys['activity']}' attribute; every event needs its activity "
+                            "(or set activity under [columns] in events/process.toml to the key that has it)")
+        parts[0].append(activities)
+        parts[1].append(_categorical(pending[1]))
+        parts[2].append(_categorical(pending[2], lower=True))
+        for values in pending:
+            values.clear()
+        stamps.flush()
+
+    add_activity, add_resource, add_lifecycle = (values.append for values in pending)
+    add_stamp, add_trace = stamps.pending.append, trace_of_event.append
+    trace_number = 0
     try:
         with _open(path) as handle:
             for _, element in etree.iterparse(handle, events=("end",), tag=("{*}event", "{*}trace"),
                                               huge_tree=True, remove_comments=True):
                 if element.tag.endswith("event"):
-                    found = dict.fromkeys(event_keys.values())
+                    found = [None, None, None, None]
                     for child in element:  # the event's attributes; nested ones are not needed
-                        role = event_keys.get(child.get("key"))
-                        if role is not None:
-                            found[role] = child.get("value")
-                    trace_of_event.append(trace_number)
-                    event_in_trace.append(event_number)
-                    if found["activity"] is None and activity_missing is None:
-                        activity_missing = len(trace_of_event) - 1
-                    activity.add(found["activity"])
-                    stamps.add(found["timestamp"])
-                    resource.add(found["resource"])
-                    lifecycle.add(found["lifecycle"])
-                    event_number += 1
+                        position = position_of.get(child.get("key"))
+                        if position is not None:
+                            found[position] = child.get("value")
+                    add_activity(found[0])
+                    add_stamp(found[1])
+                    add_resource(found[2])
+                    add_lifecycle(found[3])
+                    add_trace(trace_number)
                     element.clear()
+                    if len(stamps.pending) >= CHUNK:
+                        encode()
                 else:
                     case = next((child.get("value") for child in element
                                  if child.get("key") == case_key and not child.tag.endswith("event")), None)
                     case_ids.append(case)
                     trace_number += 1
-                    event_number = 0
                     # Drop the finished trace and everything before it: memory stays at one trace's worth.
                     element.clear()
                     parent = element.getparent()
@@ -389,21 +382,18 @@ def _read_xes(path: Path, columns: dict[str, str]):
                         f"({error}); export the log again") from None
     if not trace_of_event:
         raise DataError(f"{path}: no <event> in any <trace>; is this an XES event log?")
-    if activity_missing is not None:
-        raise DataError(f"{locate(activity_missing)}: no '{keys['activity']}' attribute; every event needs its "
-                        "activity (or set activity under [columns] in events/process.toml to the key that has it)")
+    encode()
     instants, offsets = stamps.arrays()
     traces = np.frombuffer(trace_of_event, dtype=np.int32)
-    if len(case_ids) < trace_number + (1 if event_number else 0):
-        case_ids.append(None)
     for number, case in enumerate(case_ids):
         if case is None:
             raise DataError(f"{path}, trace {number + 1}: no '{case_key}' attribute on the trace; every trace "
                             "needs its case id (or set case_id under [columns] in events/process.toml)")
-    case_codes = pd.Categorical.from_codes(traces, categories=pd.Index(case_ids).unique()) \
-        if pd.Index(case_ids).is_unique else pd.Categorical(np.asarray(case_ids, dtype=object)[traces])
-    frame = {"case_id": case_codes, "activity": activity.categorical(), "resource": resource.categorical(),
-             "lifecycle": lifecycle.categorical(lower=True)}
+    case_index = pd.Index(case_ids)
+    case_codes = pd.Categorical.from_codes(traces, categories=case_index) if case_index.is_unique \
+        else pd.Categorical(np.asarray(case_ids, dtype=object)[traces])  # a case split over several traces
+    frame = {"case_id": case_codes, "activity": union_categoricals(parts[0]),
+             "resource": union_categoricals(parts[1]), "lifecycle": union_categoricals(parts[2])}
     return frame, instants, offsets, locate
 
 
