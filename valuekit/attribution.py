@@ -131,7 +131,8 @@ class PanelColumns:
     rep-week panel; another panel names its own (a state-year panel: ``unit="state", time="year"``).
 
     `time` and `start` count periods in the panel's own unit (weeks, months, years), so windows and ramps are
-    in that unit too; `start` is the period the unit was first treated, NaN for a unit never treated.
+    in that unit too; `start` is the period the unit was first treated, NaN for a unit never treated (not 0,
+    as some packages code it: a start of 0 is a unit treated since period 0).
     `weight` weights each row (None: every row alike). `subunit` is a second level of rows within a unit (reps
     within a team), None when each row is a unit's period.
     """
@@ -601,6 +602,8 @@ def randomization_inference(panel: pd.DataFrame, ramp_weeks: int, window: tuple[
     """
     columns = PanelColumns(outcome, unit, time, start, weight, None)
     if outcome == LEADS_PER_REP:
+        if weight is None:
+            raise ValueError(f"the placebo outcome {LEADS_PER_REP} is the weight column per row: name it with weight=")
         columns = PanelColumns(weight, unit, time, start, None, None)
     cells = team_week_cells(panel, columns.outcome, columns=columns.checked(panel))
     y = cells[columns.outcome].to_numpy(float)
