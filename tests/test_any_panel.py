@@ -7,6 +7,7 @@ effect; a missing column fails in one line. And on the sample company every esti
 estimators took column names.
 """
 
+import json
 from pathlib import Path
 
 import causaldata
@@ -235,3 +236,40 @@ def test_the_sample_company_gets_the_same_results_as_before(sample_panel):
     event = attribution.event_study(panel)
     assert list(event.columns) == ["weeks_since_rollout", "estimate", "std_error", "ci_low", "ci_high"]
     np.testing.assert_allclose(event.to_numpy(), np.array(BEFORE_EVENT), rtol=SAME["rel"], atol=SAME["abs"])
+
+
+def _glued(notebook: Path) -> dict[str, float]:
+    """The numbers a notebook's stored outputs glue, by key."""
+    glued = {}
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for output in cell.get("outputs", []):
+            record = output.get("data", {}).get("application/papermill.record/text/plain")
+            if "scrapbook" in output.get("metadata", {}) and record is not None:
+                glued[output["metadata"]["scrapbook"]["name"]] = record
+    return glued
+
+
+def test_the_attribution_page_glues_what_the_estimators_give():
+    """The attribution notebook's stored glue (six significant digits; did2s three), recomputed on its panel of
+    mature leads: nbval compares the same outputs with a fresh run."""
+    tables = load_tables(DATA_DIR, ["leads", "sales_reps", "sales_teams"])
+    leads = attribution.mature_leads(tables["leads"], 42)  # the notebook's MATURITY_DAYS
+    panel = MetricLayer.from_frames(tables | {"leads": leads}).rep_week_panel()
+    randomization = attribution.randomization_inference(panel, RAMP, WINDOW)
+    placebo = attribution.randomization_inference(panel, RAMP, WINDOW, outcome="leads_per_rep", pretrend=False)
+    stacked = attribution.stacked_did(panel, RAMP, WINDOW)
+    stacked_rep = attribution.stacked_did(panel, RAMP, WINDOW, cluster="rep_id")
+    now = {
+        "twfe_single": attribution.twfe(panel).estimate, "twfe_crm": attribution.twfe(panel, RAMP).estimate,
+        "did_crm": stacked.estimate, "did_team_low": stacked.ci_low, "did_team_high": stacked.ci_high,
+        "did_rep_low": stacked_rep.ci_low, "did_rep_high": stacked_rep.ci_high,
+        "ri_low": randomization.estimate.ci_low, "ri_high": randomization.estimate.ci_high,
+        "ri_p": randomization.estimate.p_value, "assignments": randomization.assignments,
+        "pretrend_p": randomization.pretrend_p_value, "pretrend_rms": randomization.pretrend_statistic,
+        "placebo_crm": placebo.estimate.estimate, "placebo_low": placebo.estimate.ci_low,
+        "placebo_high": placebo.estimate.ci_high, "placebo_p": placebo.estimate.p_value,
+    }
+    glued = _glued(DATA_DIR.parent / "book" / "part3" / "attribution.ipynb")
+    for name, value in now.items():
+        assert float(glued[name]) == pytest.approx(value, rel=1e-5), name
+    assert float(glued["did2s_crm"]) == pytest.approx(attribution.did2s(panel, RAMP).estimate, rel=1e-3)
