@@ -16,10 +16,15 @@ as a spreadsheet does, header = row 1), the column and the fix. Nothing is guess
   inside a word, as in 'Équipe' or 'Informação', is refused with a request to save it as UTF-8, rather
   than read as '蓂uipe'. Likewise a file that is mostly UTF-8 with a few foreign bytes (a cell pasted
   from another file) is refused, naming the row and column.
-- **Contents.** NUL and other invisible control characters, line breaks inside a value (usually an
-  unclosed quote), cells over 128 KB, duplicate or blank column names with values under them, rows with
-  values beyond the header and repeated header rows are refused; so is a file that leaves blank, in every
-  row, a column its spec lists under ``atLeastOneValue`` (an answers file with no answers).
+- **Contents.** A quoted value may hold line breaks (a ticket's description), read as a newline; rows are then
+  counted as a spreadsheet shows them, one row per record, and a message about a row after such a value
+  names the file's line too ("row 5 (line 7 of the file)"). NUL and other invisible control characters, a
+  quoted value that swallowed lines shaped like the file's rows (an unclosed quote), cells over 128 KB,
+  duplicate or blank column names with values under them, rows with values beyond the header and repeated
+  header rows are refused; so is a file that leaves blank, in every row, a column its spec lists under
+  ``atLeastOneValue`` (an answers file with no answers). White space around a value (spaces, tabs, the
+  ideographic space) is stripped from every cell, so an id that Excel re-saved with a trailing space is
+  the same id.
 - **Values.** Types, required cells, unique columns, allowed values, minimum/maximum, patterns, primary and
   foreign keys as the contract states them, then plausibility bounds and cross-field rules from
   :mod:`valuekit.schema`. The bounds can be overridden with a ``bounds.csv`` in the data folder (columns

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import DataError, _where
+from .records import _place
 
 
 class _Column:
@@ -126,12 +127,18 @@ class _Source:
     row_numbers: np.ndarray  # the spreadsheet row of each row (header = 1)
     offset: str | None = None  # the UTC offset of the file's timestamps, if they carry one
     without_offset: tuple[int, str] | None = None  # (row index, column) of the first timestamp without one
+    lines: np.ndarray | None = None  # the file's line each row starts on, where a quoted line break shifts them
 
     def cell(self, name: str, position: int) -> str:
         return self.columns[name].text(position)
 
     def row(self, position: int) -> int:
         return int(self.row_numbers[position])
+
+    def place(self, position: int) -> int | str:
+        """The row as a message names it: the spreadsheet row, and the file's line where the two differ."""
+        row = self.row(position)
+        return row if self.lines is None else _place(row, int(self.lines[position]))
 
     def rows(self) -> list[list[str]]:
         """Every row's cells (for small files such as bounds.csv)."""
@@ -145,7 +152,7 @@ def _checked(source: _Source) -> _Source:
         column = source.columns[name]
         empty = column.code_of("")
         if empty is not None and (column.codes == empty).all():
-            raise DataError(f"{_where(source.path, int(source.row_numbers[0]), name)}: every row leaves '{name}' "
+            raise DataError(f"{_where(source.path, source.place(0), name)}: every row leaves '{name}' "
                             "blank, so the file holds no data; fill the column in")
     return source
 

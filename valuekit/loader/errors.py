@@ -9,7 +9,7 @@ class DataError(ValueError):
     """A data file breaks the contract; the message says where and how to fix it."""
 
 
-def _where(path: Path, row: int | None = None, column: str | None = None) -> str:
+def _where(path: Path, row: int | str | None = None, column: str | None = None) -> str:
     where = str(path)
     if row is not None:
         where += f", row {row}"

@@ -22,6 +22,7 @@ from .records import (
     _check_cells,
     _check_header,
     _delimiter,
+    _place,
     _records,
 )
 
@@ -51,7 +52,7 @@ def _read(path: Path, spec: dict, what: str, table: str) -> _Source:
     quoted = '"' in text
     # Without quotes, a record is a line: the header is read alone, not through a copy of the whole file.
     records = _records(path, text if quoted else FIRST_LINE.match(text).group() + "\n", delimiter)
-    _number, header_cells, _span = next(records)
+    _number, header_cells, _span, _line = next(records)
     labels = [label.strip().lstrip("\ufeff") for label in header_cells]
     if not any(labels):
         raise DataError(f"{path}, row 1: the header row is blank; put the column names on the first line "
@@ -93,26 +94,33 @@ def _read_rows(path: Path, spec: dict, table: str, text: str, records, labels: l
     # Most exports need no look at single cells: no quotes, no invisible characters, no very long line.
     suspicious = ('"' in text or INVISIBLE.search(text) is not None or not all(labels[:width])
                   or (len(text) > MAX_CELL and LONG_LINE.search(text) is not None))
-    rows, row_numbers = [], []
-    for number, cells, span in records:
+    rows, row_numbers, lines = [], [], []
+    for number, cells, span, line in records:
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of bare separators
+        place = _place(number, line)
         if len(cells) < width:
             values = f"{len(cells)} value" + "s" * (len(cells) != 1)
-            raise DataError(f"{_where(path, number)}: the row has {values} but the header has {width} columns; "
+            raise DataError(f"{_where(path, place)}: the row has {values} but the header has {width} columns; "
                             f"is a '{delimiter}' missing, or a value broken over two lines?")
         if suspicious or len(cells) > width:
-            _check_cells(path, number, cells, labels, width, span, delimiter, wanted)
+            _check_cells(path, place, cells, labels, width, span, delimiter, wanted)
         row = [cells[position].strip() for position in positions]
+        if span > 1:  # a line break inside a quoted value is read as "\n", whatever the file's line ends
+            row = [value.replace("\r\n", "\n").replace("\r", "\n") for value in row]
         if row == names:
-            raise DataError(f"{_where(path, number)}: the row repeats the header; delete it (were two exports "
+            raise DataError(f"{_where(path, place)}: the row repeats the header; delete it (were two exports "
                             "pasted together?)")
         rows.append(row)
         row_numbers.append(number)
+        lines.append(line)
     if not rows:
         raise DataError(f"{path}, row 2: the file has a header but no data rows")
     columns = {name: _Column.of([row[index] for row in rows]) for index, name in enumerate(names)}
-    return _checked(_Source(path, spec, table, columns, np.array(row_numbers, dtype=np.int64)))
+    source = _Source(path, spec, table, columns, np.array(row_numbers, dtype=np.int64))
+    if lines != row_numbers:
+        source.lines = np.array(lines, dtype=np.int64)
+    return _checked(source)
 
 
 def _read_columns(path: Path, spec: dict, table: str, body: bytes, delimiter: str, n_cells: int, width: int,

@@ -78,8 +78,12 @@ def _quote_problem(text: str, delimiter: str) -> tuple[int, int, bool]:
     return cell, start_line, False
 
 
-def _records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str], int]]:
-    """Yield (spreadsheet row, cells, lines spanned) for every record; a bad quote raises a DataError."""
+def _records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str], int, int]]:
+    """Yield (spreadsheet row, cells, lines spanned, line of the file it starts on) for every record; a bad quote
+    raises a DataError.
+
+    A spreadsheet shows a record whose quoted value holds line breaks as one row, so rows count records (header =
+    row 1), not lines: after such a record the two differ, and :func:`_place` names both."""
     # skipinitialspace: in 'T1, "North"' the quotes enclose the value, as they do without the space.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, skipinitialspace=True)
     number = 0
@@ -105,7 +109,13 @@ def _records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[
             number += 1
             if number == 1:
                 header = [label.strip() for label in cells]
-            yield number, cells, reader.line_num - first_line
+            yield number, cells, reader.line_num - first_line, first_line + 1
+
+
+def _place(row: int, line: int) -> int | str:
+    """A row as a message names it: its spreadsheet row, and the file's line where a line break inside a quoted
+    value earlier in the file makes the two differ (for a reader who opens the file in a text editor)."""
+    return row if row == line else f"{row} (line {line} of the file)"
 
 
 def _separator_hint(label: str) -> str:
@@ -132,7 +142,7 @@ def _check_header(path: Path, labels: list[str], spec: dict) -> None:
                         f"expected {_expected(spec)}")
 
 
-def _check_cells(path: Path, number: int, cells: list[str], labels: list[str], width: int, span: int,
+def _check_cells(path: Path, number: int | str, cells: list[str], labels: list[str], width: int, span: int,
                  delimiter: str, wanted: set[int]) -> None:
     """Raise on the first cell of a data row the contract cannot read unambiguously."""
     for position, cell in enumerate(cells):
@@ -151,8 +161,10 @@ def _check_cells(path: Path, number: int, cells: list[str], labels: list[str], w
             raise DataError(f"{_where(path, number, label)}: the value is {len(cell):,} characters long, more than "
                             f"{MAX_CELL:,} (128 KB); is a quote (\") left open? shorten the value or close the quote")
         if span > 1 and ("\n" in cell or "\r" in cell):
+            # A quoted value may hold line breaks (a ticket's description); one that swallowed lines shaped like
+            # the file's rows is a quote left open.
             swallowed = [line for line in cell.splitlines()[1:] if line.count(delimiter) >= width - 1]
-            if position in wanted or swallowed:
+            if swallowed:
                 raise DataError(f"{_where(path, number, label)}: the value runs over {cell.count(chr(10)) + 1} lines "
                                 "(a quote (\") left open?); close the quote, or keep the value on one line")
         if position in wanted:

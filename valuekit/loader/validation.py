@@ -157,7 +157,7 @@ def _first_duplicate(key: np.ndarray | None) -> tuple[int, int] | None:
 
 def _duplicate_clause(source: _Source, position: int, earlier: int, columns: list[str]) -> str:
     shown = ", ".join(f"{column} '{source.cell(column, position)}'" for column in columns)
-    return f"duplicate key: {shown} is also in row {source.row(earlier)}; remove one of the two rows"
+    return f"duplicate key: {shown} is also in row {source.place(earlier)}; remove one of the two rows"
 
 
 def _validate(source: _Source, sources: dict[str, _Source], bounds: Bounds) -> dict[str, _Typed]:
@@ -220,5 +220,5 @@ def _validate(source: _Source, sources: dict[str, _Source], bounds: Bounds) -> d
     if found:
         position, _order, message = min(found, key=lambda item: item[:2])
         column, clause = message()
-        raise DataError(f"{_where(source.path, source.row(position), column)}: {clause}")
+        raise DataError(f"{_where(source.path, source.place(position), column)}: {clause}")
     return typed
