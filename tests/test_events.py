@@ -274,3 +274,10 @@ def test_reading_in_chunks_gives_the_same_events(monkeypatch):
     monkeypatch.setattr(events, "CHUNK", 97)  # many chunks, a boundary inside traces
     for name, expected in whole.items():
         pd.testing.assert_frame_equal(events.read_log(LOGS / name).events, expected, check_categorical=False)
+
+
+def test_header_spaces_and_naive_stamps_with_a_timezone(tmp_path):
+    text = ("case_id , activity,timestamp \nA,Open,2024-01-01T09:00:00+08:00\nA,Closed,2024-01-01 12:00\n")
+    folder = _folder(tmp_path, {"tickets.csv": text}, 'timezone = "Asia/Shanghai"\n')
+    tables, _ = events.tables_from_folder(folder)
+    assert tables["tickets"]["resolution_hours"].tolist() == [3.0]

@@ -441,10 +441,11 @@ def _read_csv(path: Path, columns: dict[str, str]):
     stamps = _Stamps(lambda index: locate(index, chosen["timestamp"]))
     start = 0
     try:
-        with pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, usecols=list(chosen.values()),
-                         encoding="utf-8-sig", chunksize=CHUNK, skipinitialspace=True) as reader:
+        wanted = set(chosen.values())
+        with pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         usecols=lambda name: name.strip() in wanted, chunksize=CHUNK) as reader:
             for chunk in reader:
-                chunk = chunk.rename(columns=role_of)
+                chunk = chunk.rename(columns=lambda name: role_of[name.strip()])
                 for role, collected in parts.items():
                     if role not in chunk:
                         collected.append(pd.Categorical([None] * len(chunk)))
@@ -684,8 +685,8 @@ def _weekly_wip(first: pd.Series, end: pd.Series, weeks: pd.DatetimeIndex) -> np
     zone = first.dt.tz
     origin = pd.Timestamp(weeks[0], tz=zone) if zone is not None else weeks[0]
     hours = np.arange(len(weeks) * WEEK_HOURS, dtype=np.int64)
-    # Snapshots in the middle of each hour of each week, on the log's clock (a week can have 167 or 169
-    # hours when the clocks change in a zone with summer time: the average is taken over its snapshots).
+    # Snapshots in the middle of each hour, 168 to a week from the first Monday. In a zone with summer time
+    # the weeks' edges then drift by the hour the clocks moved, which shifts a week's average by a hair.
     snapshots = origin.value + hours * HOUR_NS + HOUR_NS // 2
     opened = np.sort(_nanoseconds(first))
     ended = np.sort(_nanoseconds(end))
