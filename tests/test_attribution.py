@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from valuekit import attribution, vocabulary
+from valuekit import attribution, load_tables, vocabulary
 from valuekit import company as kestrel
 from valuekit.warehouse import MetricLayer
+
+from .conftest import DATA_DIR
 
 CRM_TRUTH = kestrel.PLANTED_TRUTHS["crm_lift_pp"]
 SERVICE_TRUTH = kestrel.PLANTED_TRUTHS["service_effect_hours"]
@@ -327,3 +329,32 @@ def test_an_interval_that_includes_zero_earns_unclear_whatever_the_design():
     assert attribution.earned_strength(passed, positive) == vocabulary.DIRECTLY_CAUSED
     assert attribution.earned_strength(failed, positive) == vocabulary.CLEARLY_POSITIVELY_RELATED
     assert attribution.earned_strength(failed, negative) == vocabulary.UNCLEAR
+
+
+def test_a_change_that_made_things_worse_earns_no_claim_and_is_called_worse():
+    design = attribution.before_after_strength(mechanical=False)
+    faster = attribution.Estimate("its", -3.3, -4.1, -2.5)
+    slower = attribution.Estimate("its", 507.0, 469.7, 544.7)
+    unclear = attribution.Estimate("its", -0.5, -1.5, 0.5)
+    assert attribution.change_direction(faster, "lower") == attribution.IMPROVED
+    assert attribution.change_direction(slower, "lower") == attribution.WORSENED
+    assert attribution.change_direction(slower, "higher") == attribution.IMPROVED
+    assert attribution.change_direction(unclear, "lower") == attribution.NO_CLEAR_CHANGE
+    assert attribution.claim_strength(faster, "lower", design) == design
+    assert attribution.claim_strength(slower, "lower", design) == vocabulary.UNCLEAR
+    assert attribution.claim_strength(unclear, "lower", design) == vocabulary.UNCLEAR
+
+
+def test_the_time_series_placebo_check_sees_a_step_before_a_pretend_change(company):
+    """A pretend go-live half a year after the real one has the real step in its own weeks before, and fails;
+    on the committed sample the real go-live passes."""
+    service = attribution.weekly_service(company["tickets"])
+    options = {"covariates": ("billing_share",), "weighted": True}
+    for outcome in ("hours", "fcr"):
+        late = attribution.its_placebo_checks(service, kestrel.SERVICE_CHANGE + pd.Timedelta(weeks=27),
+                                              outcome=outcome, **options)
+        assert not late["passed"].any()
+    sample = attribution.weekly_service(load_tables(DATA_DIR, ["tickets"])["tickets"])
+    for outcome in ("hours", "fcr"):
+        assert attribution.its_placebo_checks(sample, kestrel.SERVICE_CHANGE, outcome=outcome, **options)[
+            "passed"].all()
