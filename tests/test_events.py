@@ -281,3 +281,10 @@ def test_header_spaces_and_naive_stamps_with_a_timezone(tmp_path):
     folder = _folder(tmp_path, {"tickets.csv": text}, 'timezone = "Asia/Shanghai"\n')
     tables, _ = events.tables_from_folder(folder)
     assert tables["tickets"]["resolution_hours"].tolist() == [3.0]
+
+
+def test_cases_that_never_close_are_named_when_littles_law_fails(tmp_path):
+    process = f"[approvals]\nsign_off_activities = {RECEIPT_SIGN_OFFS!r}\n".replace("'", '"')
+    _, notes = events.measures_from_folder(_folder(tmp_path, {"approvals.xes.gz": LOGS / "receipt.xes.gz"}, process))
+    assert any("Little's law does not hold" in note and "set close_activities under [approvals]" in note
+               for note in notes)

@@ -816,6 +816,15 @@ def measures(log: EventLog, settings: Settings) -> tuple[dict[str, pd.DataFrame]
     weeks = weekly(case_frame)
     result = {"cases": case_frame, "weekly": weeks, "activity_times": activity_times(log), "rework": rework(log),
               "littles_law": littles_law(case_frame, weeks).to_frame("value")}
+    law = result["littles_law"]["value"]
+    ratio = law["observed_work_in_progress"] / law["predicted_work_in_progress"]
+    if not 0.8 <= ratio <= 1.25:
+        never_closed = int((~case_frame["closed"]).sum())
+        observed, predicted = law["observed_work_in_progress"], law["predicted_work_in_progress"]
+        notes.append(f"{log.source}: Little's law does not hold (work in progress {observed:,.1f} observed, "
+                     f"{predicted:,.1f} from arrivals × cycle time): "
+                     f"{never_closed:,} cases never close in the log and count as in progress up to its end; if they "
+                     f"did finish, set close_activities under [{settings.log}] to the activity that ends them.")
     split = waiting_and_working(log, case_frame)
     if split is None:
         notes.append(f"{log.source}: no lifecycle start events, so waiting and working cannot be told apart; "
