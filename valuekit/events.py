@@ -5,8 +5,8 @@ workflow engines export an *event log* instead: one row per event, with the case
 when it happened and (optionally) who did it. This module reads such a log and derives what the book reports.
 
 **Where the logs go.** Inside a data folder, ``events/tickets.<ext>`` (a service desk) and
-``events/approvals.<ext>`` (an approval workflow), where ``<ext>`` is ``csv``, ``xes`` or ``xes.gz`` (one file
-per log), and ``events/process.toml``, which says which activities mean what (see below).
+``events/approvals.<ext>`` (an approval workflow), where ``<ext>`` is ``csv``, ``csv.gz``, ``xes`` or
+``xes.gz`` (one file per log), and ``events/process.toml``, which says which activities mean what (see below).
 
 **Formats.**
 
