@@ -122,3 +122,143 @@ def test_pm_answers_table_resaved_by_excel_loads_as_the_clean_one(data_copy):
     frame["pm_id"] = frame["pm_id"] + " "
     (data_copy / "pm_answers.csv").write_bytes(excel_resaved(frame))
     pd.testing.assert_frame_equal(load_tables(data_copy, ["pm_answers"])["pm_answers"], clean)
+
+
+# Excel workbooks ------------------------------------------------------------------------------------------
+
+
+def excel_value(value):
+    """A loaded value as Excel holds it: dates and times as datetimes, numbers as numbers, blanks as None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def write_workbook(path, sheets):
+    """An .xlsx with one sheet per (title, frame), typed cells, header in row 1."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, frame in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            sheet.append([excel_value(value) for value in row])
+    book.save(path)
+
+
+def as_workbook(folder, table, frame=None, sheets_before=()):
+    """Replace ``table.csv`` in ``folder`` by ``table.xlsx`` holding the same rows (typed)."""
+    frame = load_tables(DATA_DIR, [table])[table] if frame is None else frame
+    (folder / f"{table}.csv").unlink()
+    write_workbook(folder / f"{table}.xlsx", [*sheets_before, (table, frame)])
+    return folder / f"{table}.xlsx"
+
+
+@pytest.mark.parametrize("table", ["sales_teams", "changes", "wages", "pm_team", "sales_reps"])
+def test_a_workbook_loads_as_its_csv(data_copy, table):
+    clean = load_tables(DATA_DIR, [table])[table]
+    as_workbook(data_copy, table)
+    before = fingerprints(data_copy)
+    pd.testing.assert_frame_equal(load_tables(data_copy, [table])[table], clean)
+    assert fingerprints(data_copy) == before, "the loader modified the user's workbook"
+
+
+def test_a_workbook_of_text_cells_loads_as_its_csv(data_copy):
+    # Some exports write every cell as text: the same spellings as in a CSV are accepted.
+    clean = load_tables(DATA_DIR, ["changes"])["changes"]
+    text = pd.read_csv(DATA_DIR / "changes.csv", dtype=str, keep_default_na=False)
+    text["go_live"] = text["go_live"].str.replace("-", "/") + " "  # 2024/02/05 with a trailing space
+    as_workbook(data_copy, "changes", text)
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["changes"])["changes"], clean)
+
+
+def test_timestamps_booleans_and_blanks_in_a_workbook(tmp_path):
+    from valuekit.loader import load_csv
+    from valuekit.schema import TABLES
+
+    for table in ("approvals", "tickets"):
+        clean = load_tables(DATA_DIR, [table])[table].head(60)
+        write_workbook(tmp_path / f"{table}.xlsx", [(table, clean)])
+        pd.testing.assert_frame_equal(load_csv(tmp_path / f"{table}.xlsx", TABLES[table]), clean)
+
+
+def test_the_sheet_named_like_the_table_is_read_else_the_first(data_copy):
+    notes = pd.DataFrame({"note": ["exported from the CRM"]})
+    path = as_workbook(data_copy, "sales_teams", sheets_before=[("Notes", notes)])
+    clean = load_tables(DATA_DIR, ["sales_teams"])["sales_teams"]
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["sales_teams"])["sales_teams"], clean)
+    write_workbook(path, [("Sheet1", clean), ("Notes", notes)])
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["sales_teams"])["sales_teams"], clean)
+
+
+def test_workbook_errors_name_the_row_excel_shows(data_copy):
+    teams = load_tables(DATA_DIR, ["sales_teams"])["sales_teams"].astype(object)
+    teams.loc[2, "crm_rollout_date"] = "soon"  # the third data row: Excel's row 4
+    path = as_workbook(data_copy, "sales_teams", teams)
+    assert load_error(data_copy, ["sales_teams"]) == (
+        f"{path}, row 4, column 'crm_rollout_date': value 'soon' is not a date; write dates as YYYY-MM-DD, "
+        "YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日")
+    write_workbook(path, [("Notes", pd.DataFrame({"x": [1]})), ("sales_teams", teams)])
+    assert load_error(data_copy, ["sales_teams"]).startswith(f"{path}, sheet 'sales_teams', row 4, column")
+
+
+def test_workbook_header_and_cell_problems_get_one_line(data_copy):
+    teams = load_tables(DATA_DIR, ["sales_teams"])["sales_teams"]
+    path = as_workbook(data_copy, "sales_teams", teams.drop(columns="city"))
+    assert load_error(data_copy, ["sales_teams"]) == (
+        f"{path}, row 1, column 'city': column missing from the header; expected columns team_id, team_name, "
+        "city, crm_rollout_date")
+    extra = teams.assign(**{"": ""})
+    extra.iloc[1, -1] = "stray"
+    write_workbook(path, [("sales_teams", extra)])
+    assert load_error(data_copy, ["sales_teams"]) == (
+        f"{path}, row 3, column 5: value 'stray' sits under a blank header cell; name the column in row 1 or "
+        "delete the value")
+    write_workbook(path, [("sales_teams", teams.iloc[:0])])
+    assert load_error(data_copy, ["sales_teams"]) == f"{path}, row 2: the file has a header but no data rows"
+
+
+def test_workbook_file_problems_get_one_line(data_copy):
+    teams = data_copy / "sales_teams.csv"
+    shutil.copy(teams, data_copy / "sales_teams.xlsx")  # text saved under a workbook's name
+    assert load_error(data_copy, ["sales_teams"]) == (
+        f"{data_copy / 'sales_teams.xlsx'}: the folder holds both sales_teams.csv and sales_teams.xlsx; keep one of "
+        "the two")
+    teams.unlink()
+    message = load_error(data_copy, ["sales_teams"])
+    assert message.startswith(f"{data_copy / 'sales_teams.xlsx'}: the file is not a readable Excel workbook (.xlsx)")
+    (data_copy / "sales_teams.xlsx").rename(data_copy / "sales_teams.xls")
+    assert load_error(data_copy, ["sales_teams"]) == (
+        f"{data_copy / 'sales_teams.xls'}: an Excel 97-2003 workbook (.xls), which the loader does not read; save it "
+        "as 'Excel Workbook (.xlsx)' (sales_teams.xlsx) or as 'CSV UTF-8' (sales_teams.csv)")
+
+
+def test_present_tables_sees_workbooks(data_copy):
+    from valuekit.loader import present_tables
+
+    as_workbook(data_copy, "sales_teams")
+    assert present_tables(data_copy, ["sales_teams", "sales_reps"]) == ["sales_teams", "sales_reps"]
+
+
+def test_answers_in_a_workbook_score_as_the_csv(tmp_path):
+    tables = load_tables(DATA_DIR, ["rubric_items", "pm_answers"])
+    rubric, answers = tables["rubric_items"], tables["pm_answers"]
+    one = answers.loc[answers["pm_id"] == "PM05", ["item_id", "agreement", "evidence"]]
+    one.to_csv(tmp_path / "answers.csv", index=False)
+    padded = one.assign(item_id=one["item_id"] + " ")
+    write_workbook(tmp_path / "answers.xlsx", [("Sheet1", padded)])
+    scores = [positioning.score_dimensions(positioning.load_answers(tmp_path / name, rubric, "me"), rubric)
+              for name in ("answers.csv", "answers.xlsx")]
+    pd.testing.assert_frame_equal(scores[1], scores[0])
+
+
+def test_a_workbook_saved_under_a_csv_name_is_told_to_be_renamed(data_copy):
+    path = data_copy / "sales_teams.csv"
+    write_workbook(path, [("sales_teams", load_tables(DATA_DIR, ["sales_teams"])["sales_teams"])])
+    assert load_error(data_copy, ["sales_teams"]) == (
+        f"{path}, row 1: the file is not text in UTF-8 or GBK/GB18030 but an Excel workbook (.xlsx); rename it "
+        "sales_teams.xlsx, which the loader reads, or save it as 'CSV UTF-8'")

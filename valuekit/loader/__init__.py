@@ -39,6 +39,14 @@ timestamps at midnight for dates, timestamps without a time zone for timestamps;
 cell). A column of another type gets one line naming the file, the column and the type to write. Rows
 are counted as in a spreadsheet, the first record being row 2.
 
+**Workbooks.** A table may also come as ``name.xlsx`` (an Excel workbook; one file per table, as with
+Parquet): the sheet named like the table, else the first, read with openpyxl in read-only mode, values as
+Excel last computed them. Row 1 is the header and rows are numbered as Excel shows them; a message names
+the sheet when the workbook has several. Cells meet the same checks as a CSV's: dates and times may be
+Excel dates or text in an accepted spelling, numbers numbers or text, booleans TRUE/FALSE. openpyxl is
+pure Python (a few thousand rows a second): for exports of hundreds of thousands of rows, CSV or Parquet
+reads far faster. An Excel 97-2003 ``.xls`` is not read; the message says to save it as ``.xlsx``.
+
 **How it scales.** Checks run column by column, not row by row: a plain file (no quotes, no invisible
 characters, every row as wide as the header: what most systems export) is split by Arrow's CSV reader,
 and each column is dictionary-encoded, so a type, a date format, an allowed value or a reference is

@@ -75,7 +75,10 @@ def _mostly_utf8(lenient: str) -> bool:
 
 def _decode(path: Path, raw: bytes) -> str:
     """The file's text, or a DataError if its encoding is not one the loader reads without guessing."""
-    if raw.startswith(WORKBOOK_MAGIC):
+    if raw.startswith(WORKBOOK_MAGIC[0]):
+        raise DataError(f"{path}, row 1: the file is not text in UTF-8 or GBK/GB18030 but an Excel workbook "
+                        f"(.xlsx); rename it {path.stem}.xlsx, which the loader reads, or save it as 'CSV UTF-8'")
+    if raw.startswith(WORKBOOK_MAGIC[1]):
         raise DataError(f"{path}, row 1: the file is not text in UTF-8 or GBK/GB18030 but an Excel workbook; "
                         "save it as 'CSV UTF-8' and retry")
     if raw.startswith(UTF16_BOMS):

@@ -25,6 +25,7 @@ from .records import (
     _place,
     _records,
 )
+from .workbooks import WORKBOOK_SUFFIX, _sheet_rows
 
 # The same control characters as bytes (an ASCII file is checked for them without decoding).
 CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -39,6 +40,8 @@ def _read(path: Path, spec: dict, what: str, table: str) -> _Source:
         raise DataError(f"{path}: file not found; {what} is required")
     if path.suffix.lower() == ".parquet":
         return _read_parquet(path, spec, table)
+    if path.suffix.lower() == WORKBOOK_SUFFIX:
+        return _read_workbook(path, spec, table)
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -86,13 +89,28 @@ def _no_invisible(text: str, body: bytes) -> bool:
     return INVISIBLE.search(text) is None
 
 
-def _read_rows(path: Path, spec: dict, table: str, text: str, records, labels: list[str], width: int,
-               positions: list[int], delimiter: str) -> _Source:
+def _read_workbook(path: Path, spec: dict, table: str) -> _Source:
+    """An .xlsx file: its table's sheet through the careful reader, every cell checked as a CSV's are."""
+    where, rows = _sheet_rows(path, path.stem if table == "file" else table)
+    if not any(cell.strip() for row in rows for cell in row):
+        raise DataError(f"{where}: the sheet is empty; expected a header row with {_expected(spec)}")
+    labels = [label.strip() for label in rows[0]]
+    if not any(labels):
+        raise DataError(f"{where}, row 1: the header row is blank; put the column names in row 1 "
+                        f"({_expected(spec)})")
+    _check_header(where, labels, spec)
+    positions = [labels.index(field["name"]) for field in spec["fields"]]
+    records = ((number, cells, 1, number) for number, cells in enumerate(rows[1:], start=2))
+    return _read_rows(where, spec, table, "", records, labels, len(labels), positions, ",", careful=True)
+
+
+def _read_rows(path: Path | str, spec: dict, table: str, text: str, records, labels: list[str], width: int,
+               positions: list[int], delimiter: str, careful: bool = False) -> _Source:
     """The careful reader: record by record, naming the first row the contract cannot read unambiguously."""
     names = [field["name"] for field in spec["fields"]]
     wanted = set(positions)
     # Most exports need no look at single cells: no quotes, no invisible characters, no very long line.
-    suspicious = ('"' in text or INVISIBLE.search(text) is not None or not all(labels[:width])
+    suspicious = careful or ('"' in text or INVISIBLE.search(text) is not None or not all(labels[:width])
                   or (len(text) > MAX_CELL and LONG_LINE.search(text) is not None))
     rows, row_numbers, lines = [], [], []
     for number, cells, span, line in records:

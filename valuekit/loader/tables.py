@@ -15,6 +15,7 @@ from .frames import _to_frame
 from .normalising import _normalise
 from .reading import _read
 from .validation import _validate
+from .workbooks import OLD_WORKBOOK_SUFFIX, WORKBOOK_SUFFIX
 
 
 def _dependencies(names: list[str]) -> list[str]:
@@ -37,15 +38,20 @@ def _load(sources: dict[str, _Source], bounds: Bounds) -> dict[str, pd.DataFrame
     return {name: _to_frame(source, typed[name]) for name, source in sources.items()}
 
 
+TABLE_SUFFIXES = (".csv", ".parquet", WORKBOOK_SUFFIX)
+
+
 def _table_file(folder: Path, name: str) -> Path:
-    """The table's file: ``name.csv``, or ``name.parquet`` in its place (never both)."""
-    csv_file, parquet_file = folder / f"{name}.csv", folder / f"{name}.parquet"
-    if not parquet_file.exists():
-        return csv_file
-    if csv_file.exists():
-        raise DataError(f"{parquet_file}: the folder holds both {csv_file.name} and {parquet_file.name}; keep one "
+    """The table's file: ``name.csv``, or ``name.parquet`` or ``name.xlsx`` in its place (only one of them)."""
+    found = [folder / f"{name}{suffix}" for suffix in TABLE_SUFFIXES if (folder / f"{name}{suffix}").exists()]
+    if len(found) > 1:
+        raise DataError(f"{found[1]}: the folder holds both {found[0].name} and {found[1].name}; keep one "
                         "of the two")
-    return parquet_file
+    old_workbook = folder / f"{name}{OLD_WORKBOOK_SUFFIX}"
+    if not found and old_workbook.is_file():
+        raise DataError(f"{old_workbook}: an Excel 97-2003 workbook (.xls), which the loader does not read; save it "
+                        f"as 'Excel Workbook (.xlsx)' ({name}.xlsx) or as 'CSV UTF-8' ({name}.csv)")
+    return found[0] if found else folder / f"{name}.csv"
 
 
 def load_tables(data_dir: str | Path, names: list[str] | None = None,
@@ -84,12 +90,13 @@ def present_tables(data_dir: str | Path, names: list[str]) -> list[str]:
     folder = Path(data_dir)
     if not folder.is_dir():
         raise DataError(f"{folder}: data folder not found")
-    on_disk = {name for name in TABLES if (folder / f"{name}.csv").is_file() or (folder / f"{name}.parquet").is_file()}
+    on_disk = {name for name in TABLES if any((folder / f"{name}{suffix}").is_file() for suffix in TABLE_SUFFIXES)}
     return [name for name in names if set(_dependencies([name])) <= on_disk]
 
 
 def load_csv(path: str | Path, spec: dict, bounds: Mapping[str, tuple] | None = None) -> pd.DataFrame:
-    """Validate and load one CSV file against a table spec (fields and primary key, as in schema.TABLES).
+    """Validate and load one CSV file (or .xlsx or .parquet) against a table spec (fields and primary key, as in
+    schema.TABLES).
 
     ``bounds`` overrides the spec's plausibility bounds, as ``{"file.column": (minimum, maximum)}``.
     """
