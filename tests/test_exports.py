@@ -262,3 +262,120 @@ def test_a_workbook_saved_under_a_csv_name_is_told_to_be_renamed(data_copy):
     assert load_error(data_copy, ["sales_teams"]) == (
         f"{path}, row 1: the file is not text in UTF-8 or GBK/GB18030 but an Excel workbook (.xlsx); rename it "
         "sales_teams.xlsx, which the loader reads, or save it as 'CSV UTF-8'")
+
+
+# columns.toml ---------------------------------------------------------------------------------------------
+
+TICKETS_MAP = """\
+# The help desk's export, mapped onto the contract
+[tickets.columns]
+"工单号" = "ticket_id"
+"解决时长(小时)" = "resolution_hours"
+"首次解决" = "first_contact_resolved"
+"类别" = "category"
+
+[tickets.values.first_contact_resolved]
+"是" = true
+"否" = false
+
+[tickets.values.category]
+"咨询" = "how_to"
+"故障" = "bug"
+"""
+
+
+def chinese_tickets(folder):
+    """tickets.csv as a Chinese help desk exports it: its own column names and labels."""
+    frame = pd.read_csv(DATA_DIR / "tickets.csv", dtype=str, keep_default_na=False)
+    frame = frame.rename(columns={"ticket_id": "工单号", "resolution_hours": "解决时长(小时)",
+                                  "first_contact_resolved": "首次解决", "category": "类别"})
+    frame["首次解决"] = frame["首次解决"].map({"true": "是", "false": "否"})
+    frame["类别"] = frame["类别"].replace({"how_to": "咨询", "bug": "故障"})
+    return frame
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_columns_toml_maps_an_exports_names_and_labels(data_copy, form):
+    clean = load_tables(DATA_DIR, ["tickets"])["tickets"]
+    frame = chinese_tickets(data_copy)
+    (data_copy / "columns.toml").write_text(TICKETS_MAP, encoding="utf-8")
+    if form == "csv":
+        frame.to_csv(data_copy / "tickets.csv", index=False)
+    else:
+        (data_copy / "tickets.csv").unlink()
+        write_workbook(data_copy / "tickets.xlsx", [("工单", frame.head(300))])
+        clean = clean.head(300)
+    before = fingerprints(data_copy)
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["tickets"])["tickets"], clean)
+    assert fingerprints(data_copy) == before
+
+
+def test_columns_toml_maps_parquet_columns(data_copy):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    clean = load_tables(DATA_DIR, ["wages"])["wages"]
+    (data_copy / "wages.csv").unlink()
+    pq.write_table(pa.table({"岗位": clean["role"].tolist(), "时薪": clean["loaded_hourly_cost_cny"].tolist()}),
+                   data_copy / "wages.parquet")
+    (data_copy / "columns.toml").write_text('[wages.columns]\n"岗位" = "role"\n"时薪" = "loaded_hourly_cost_cny"\n',
+                                            encoding="utf-8")
+    pd.testing.assert_frame_equal(load_tables(data_copy, ["wages"])["wages"], clean)
+
+
+def test_errors_in_a_mapped_column_name_the_exports_column(data_copy):
+    frame = chinese_tickets(data_copy)
+    frame.loc[3, "解决时长(小时)"] = "about 3"
+    frame.loc[1, "首次解决"] = "也许"
+    frame.to_csv(data_copy / "tickets.csv", index=False)
+    (data_copy / "columns.toml").write_text(TICKETS_MAP, encoding="utf-8")
+    path = data_copy / "tickets.csv"
+    assert load_error(data_copy, ["tickets"]) == (
+        f"{path}, row 3, column '首次解决' (mapped to first_contact_resolved): value '也许' is not a boolean; "
+        "write TRUE/FALSE or 1/0")
+
+
+def test_a_mapped_column_missing_from_the_header(data_copy):
+    frame = chinese_tickets(data_copy).rename(columns={"首次解决": "一次解决"})
+    frame.to_csv(data_copy / "tickets.csv", index=False)
+    (data_copy / "columns.toml").write_text(TICKETS_MAP, encoding="utf-8")
+    assert load_error(data_copy, ["tickets"]) == (
+        f"{data_copy / 'tickets.csv'}, row 1, column 'first_contact_resolved': column missing from the header: "
+        "columns.toml maps '首次解决' to it, but the header has no '首次解决'; fix the name in the header or in "
+        "columns.toml")
+
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ('[tickets.columns]\n"工单号" = "ticket"\n',
+     "[tickets.columns], key '工单号': 'ticket' is not a column of tickets; write one of: ticket_id, opened_on, "
+     "category, channel, resolution_hours, first_contact_resolved, reopened, sla_due_hours, handle_minutes, "
+     "csat_score"),
+    ('[ticket.columns]\n"工单号" = "ticket_id"\n',
+     "[ticket]: 'ticket' is not a table of the contract; write one of: "),
+    ('[tickets.columns]\n"工单号" = "ticket_id"\n"编号" = "ticket_id"\n',
+     "[tickets.columns], key '编号': 'ticket_id' is already the name of '工单号'; map one column of the export to "
+     "each column of the contract"),
+    ('[tickets.column]\n"工单号" = "ticket_id"\n',
+     "[tickets], key 'column': not a part of the map; write [tickets.columns] or [tickets.values.<column>]"),
+    ('[tickets.values.solved]\n"是" = true\n',
+     "[tickets.values], key 'solved': not a column of tickets; write one of: "),
+    ('[tickets.values.reopened]\n"是" = [1, 2]\n',
+     "[tickets.values.reopened], key '是': [1, 2] is not a cell's value; write a text, a number or true/false"),
+    ('[tickets.values]\nreopened = "yes"\n',
+     "[tickets.values], key 'reopened': write a table [tickets.values.reopened] of \"export's value\" = "
+     "contract's value"),
+    ('[tickets.columns]\n工单号 = "ticket_id"\n', ": not valid TOML (Invalid statement (at line 2, column 1))"),
+], ids=["unknown-column", "unknown-table", "two-onto-one", "unknown-part", "values-of-unknown-column",
+        "value-not-a-cell", "values-not-a-table", "not-toml"])
+def test_a_bad_columns_toml_gets_one_line_naming_the_table_and_key(data_copy, toml, expected):
+    (data_copy / "columns.toml").write_text(toml, encoding="utf-8")
+    message = load_error(data_copy, ["tickets"])
+    assert message.startswith(f"{data_copy / 'columns.toml'}{'' if expected.startswith(':') else ', '}{expected}")
+
+
+def test_columns_toml_does_not_touch_tables_it_does_not_name(data_copy):
+    (data_copy / "columns.toml").write_text(TICKETS_MAP, encoding="utf-8")
+    clean = load_tables(DATA_DIR, ["approvals", "approval_steps"])
+    loaded = load_tables(data_copy, ["approvals", "approval_steps"])
+    for name in clean:
+        pd.testing.assert_frame_equal(loaded[name], clean[name])

@@ -47,6 +47,13 @@ Excel dates or text in an accepted spelling, numbers numbers or text, booleans T
 pure Python (a few thousand rows a second): for exports of hundreds of thousands of rows, CSV or Parquet
 reads far faster. An Excel 97-2003 ``.xls`` is not read; the message says to save it as ``.xlsx``.
 
+**Renamed columns.** A ``columns.toml`` in the data folder maps an export's own column names and value
+labels onto the contract's (:mod:`valuekit.loader.mapping`): ``[tickets.columns]`` with lines such as
+``"解决时长(小时)" = "resolution_hours"``, ``[tickets.values.first_contact_resolved]`` with ``"是" = true``.
+A map naming an unknown table, column or part, or giving a value no cell holds, is one line naming
+columns.toml, the table and the key; a message about a renamed column names the export's column and the
+contract's ("column '解决时长(小时)' (mapped to resolution_hours)").
+
 **How it scales.** Checks run column by column, not row by row: a plain file (no quotes, no invisible
 characters, every row as wide as the header: what most systems export) is split by Arrow's CSV reader,
 and each column is dictionary-encoded, so a type, a date format, an allowed value or a reference is
@@ -58,7 +65,8 @@ The modules, in the order a file goes through them: ``encodings`` (bytes to text
 header and cell checks), ``reading`` (the fast column reader and the careful record reader; ``parquet`` for
 Parquet files), ``columns`` (distinct values and codes), ``normalising`` (accepted spellings of dates and
 numbers), ``validation`` (types, constraints, keys), ``bounds`` (plausibility bounds and cross-field rules),
-``frames`` (typed pandas frames) and ``tables`` (the entry points below). ``errors`` holds :class:`DataError`
+``frames`` (typed pandas frames), ``workbooks`` (.xlsx sheets), ``mapping`` (columns.toml) and ``tables`` (the
+entry points below). ``errors`` holds :class:`DataError`
 and the way a message names its place.
 
 The sample company's planted truths (``planted_truths``, ``TRUTHS_FILE``) are not the contract's: they live in

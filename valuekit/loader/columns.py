@@ -128,12 +128,18 @@ class _Source:
     offset: str | None = None  # the UTC offset of the file's timestamps, if they carry one
     without_offset: tuple[int, str] | None = None  # (row index, column) of the first timestamp without one
     lines: np.ndarray | None = None  # the file's line each row starts on, where a quoted line break shifts them
+    labels: dict[str, str] | None = None  # the export's name of each column columns.toml renamed
 
     def cell(self, name: str, position: int) -> str:
         return self.columns[name].text(position)
 
     def row(self, position: int) -> int:
         return int(self.row_numbers[position])
+
+    def column(self, name: str) -> str | tuple[str, str]:
+        """The column as a message names it: the export's name and the contract's, if columns.toml renamed it."""
+        label = (self.labels or {}).get(name)
+        return name if label is None else (label, name)
 
     def place(self, position: int) -> int | str:
         """The row as a message names it: the spreadsheet row, and the file's line where the two differ."""
@@ -152,7 +158,7 @@ def _checked(source: _Source) -> _Source:
         column = source.columns[name]
         empty = column.code_of("")
         if empty is not None and (column.codes == empty).all():
-            raise DataError(f"{_where(source.path, source.place(0), name)}: every row leaves '{name}' "
+            raise DataError(f"{_where(source.path, source.place(0), source.column(name))}: every row leaves '{name}' "
                             "blank, so the file holds no data; fill the column in")
     return source
 

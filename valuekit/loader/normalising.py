@@ -72,7 +72,7 @@ def _normalise(source: _Source) -> None:
                 not_finite = pc.is_in(lowered, value_set=pa.array(sorted(NOT_FINITE))).to_numpy(zero_copy_only=False)
             position = _first(column.rows(not_finite))
             if position is not None:
-                raise DataError(f"{_where(source.path, source.place(position), name)}: value "
+                raise DataError(f"{_where(source.path, source.place(position), source.column(name))}: value "
                                 f"'{column.text(position)}' is not a finite number; write a number, or leave the "
                                 "cell empty if allowed")
         elif kind == "date":
@@ -89,7 +89,7 @@ def _normalise(source: _Source) -> None:
             _normalise_stamps(source, name, column)
     if source.offset is not None and source.without_offset is not None:
         position, name = source.without_offset
-        raise DataError(f"{_where(source.path, source.place(position), name)}: the timestamp has no UTC "
+        raise DataError(f"{_where(source.path, source.place(position), source.column(name))}: the timestamp has no UTC "
                         f"offset but others in the file are at UTC{source.offset}; write every timestamp "
                         "of the file in the same way")
 
@@ -120,7 +120,7 @@ def _normalise_stamps(source: _Source, name: str, column: _Column) -> None:
         other = column.rows(with_offset & (offsets != source.offset))
         position = _first(other)
         if position is not None:
-            raise DataError(f"{_where(source.path, source.place(position), name)}: the timestamp is at "
+            raise DataError(f"{_where(source.path, source.place(position), source.column(name))}: the timestamp is at "
                             f"UTC{offsets[column.codes[position]]} but earlier ones are at UTC{source.offset}; "
                             "write every timestamp of the file in one time zone")
     position = _first(column.rows((values != "") & ~with_offset))

@@ -12,14 +12,17 @@ from .columns import _checked, _Column, _Source
 from .errors import DataError, _expected, _where
 
 
-def _read_parquet(path: Path, spec: dict, table: str) -> _Source:
-    """A Parquet file in place of a CSV: the same contract, its columns' types checked against the schema."""
+def _read_parquet(path: Path, spec: dict, table: str, rename=None) -> _Source:
+    """A Parquet file in place of a CSV: the same contract, its columns' types checked against the schema;
+    `rename` turns the file's column names into the contract's (columns.toml)."""
     try:
         data = pa_parquet.read_table(path)
     except (pa.ArrowException, OSError) as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise DataError(f"{path}: the file is not a readable Parquet file ({first}); write it again, or export "
                         "a CSV instead") from None
+    if rename is not None:
+        data = data.rename_columns(rename(list(data.column_names)))
     names = [field["name"] for field in spec["fields"]]
     missing = [name for name in names if name not in data.column_names]
     if missing:

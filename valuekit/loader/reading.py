@@ -12,6 +12,7 @@ import pyarrow.csv as pa_csv
 from .columns import _checked, _Column, _Source
 from .encodings import _decode
 from .errors import DataError, _expected, _where
+from .mapping import _apply_values, _renamed, _TableMap
 from .parquet import _read_parquet
 from .records import (
     FIRST_LINE,
@@ -34,14 +35,26 @@ NON_ASCII_SPACES = tuple(char.encode("utf-8") for char in "\x85\xa0\u1680\u2000\
                          "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-def _read(path: Path, spec: dict, what: str, table: str) -> _Source:
-    """Decode, split and check one file, failing early and precisely on what a column check reports vaguely."""
+def _read(path: Path, spec: dict, what: str, table: str, table_map: _TableMap | None = None) -> _Source:
+    """Decode, split and check one file, failing early and precisely on what a column check reports vaguely;
+    `table_map` is the table's part of the folder's columns.toml."""
     if path.is_dir() or not path.exists():
         raise DataError(f"{path}: file not found; {what} is required")
     if path.suffix.lower() == ".parquet":
-        return _read_parquet(path, spec, table)
-    if path.suffix.lower() == WORKBOOK_SUFFIX:
-        return _read_workbook(path, spec, table)
+        source = _read_parquet(path, spec, table, lambda labels: _renamed(path, labels, table_map, _names(spec)))
+    elif path.suffix.lower() == WORKBOOK_SUFFIX:
+        source = _read_workbook(path, spec, table, table_map)
+    else:
+        source = _read_text(path, spec, table, table_map)
+    return _apply_values(source, table_map)
+
+
+def _names(spec: dict) -> list[str]:
+    return [field["name"] for field in spec["fields"]]
+
+
+def _read_text(path: Path, spec: dict, table: str, table_map: _TableMap | None) -> _Source:
+    """A CSV or tab-separated file: the fast column reader if the file is plain, else the careful one."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -60,6 +73,7 @@ def _read(path: Path, spec: dict, what: str, table: str) -> _Source:
     if not any(labels):
         raise DataError(f"{path}, row 1: the header row is blank; put the column names on the first line "
                         f"({_expected(spec)})")
+    labels = _renamed(path, labels, table_map, _names(spec))
     _check_header(path, labels, spec)
     width = len(labels)
     while width and not labels[width - 1]:
@@ -89,7 +103,7 @@ def _no_invisible(text: str, body: bytes) -> bool:
     return INVISIBLE.search(text) is None
 
 
-def _read_workbook(path: Path, spec: dict, table: str) -> _Source:
+def _read_workbook(path: Path, spec: dict, table: str, table_map: _TableMap | None = None) -> _Source:
     """An .xlsx file: its table's sheet through the careful reader, every cell checked as a CSV's are."""
     where, rows = _sheet_rows(path, path.stem if table == "file" else table)
     if not any(cell.strip() for row in rows for cell in row):
@@ -98,6 +112,7 @@ def _read_workbook(path: Path, spec: dict, table: str) -> _Source:
     if not any(labels):
         raise DataError(f"{where}, row 1: the header row is blank; put the column names in row 1 "
                         f"({_expected(spec)})")
+    labels = _renamed(where, labels, table_map, _names(spec))
     _check_header(where, labels, spec)
     positions = [labels.index(field["name"]) for field in spec["fields"]]
     records = ((number, cells, 1, number) for number, cells in enumerate(rows[1:], start=2))

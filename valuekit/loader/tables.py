@@ -12,6 +12,7 @@ from .bounds import BOUNDS_FILE, Bounds, _bounds_argument, _read_bounds
 from .columns import _Source
 from .errors import DataError
 from .frames import _to_frame
+from .mapping import MAPPING_FILE, _read_mapping
 from .normalising import _normalise
 from .reading import _read
 from .validation import _validate
@@ -76,8 +77,9 @@ def load_tables(data_dir: str | Path, names: list[str] | None = None,
         raise DataError(f"unknown table '{unknown[0]}'; the contract has: {', '.join(TABLES)}")
     overrides = _read_bounds(folder / BOUNDS_FILE, TABLES) if (folder / BOUNDS_FILE).is_file() else {}
     overrides.update(_bounds_argument(bounds, TABLES))
-    sources = {name: _read(_table_file(folder, name), TABLES[name], f"table '{name}' (see data/README.md)", name)
-               for name in _dependencies(wanted)}
+    maps = _read_mapping(folder / MAPPING_FILE, TABLES) if (folder / MAPPING_FILE).is_file() else {}
+    sources = {name: _read(_table_file(folder, name), TABLES[name], f"table '{name}' (see data/README.md)", name,
+                           maps.get(name)) for name in _dependencies(wanted)}
     frames = _load(sources, overrides)
     return {name: frames[name] for name in wanted}
 

@@ -220,5 +220,5 @@ def _validate(source: _Source, sources: dict[str, _Source], bounds: Bounds) -> d
     if found:
         position, _order, message = min(found, key=lambda item: item[:2])
         column, clause = message()
-        raise DataError(f"{_where(source.path, source.place(position), column)}: {clause}")
+        raise DataError(f"{_where(source.path, source.place(position), source.column(column))}: {clause}")
     return typed
