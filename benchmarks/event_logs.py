@@ -112,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", default="250000,2000000")
     parser.add_argument("--dir", default="/tmp")
-    parser.add_argument("--keep", action="store_true", help="keep the synthesised logs")
+    parser.add_argument("--keep", action="store_true", help="keep the synthesised logs, and reuse kept ones")
     parser.add_argument("--read", help=argparse.SUPPRESS)  # the child process
     arguments = parser.parse_args()
     if arguments.read:
@@ -120,10 +120,14 @@ def main() -> None:
         return
     for n_events in (int(value) for value in arguments.events.split(",")):
         path = Path(arguments.dir) / f"valuekit-bench-{n_events}.xes"
-        print(f"{n_events:,} events: synthesising {path} (seed {SEED})", flush=True)
-        began = time.perf_counter()
-        synthesise(path, n_events)
-        print(f"  {path.stat().st_size / 2**20:,.0f} MB in {time.perf_counter() - began:.0f} s; reading", flush=True)
+        if arguments.keep and path.exists():
+            print(f"{n_events:,} events: reusing {path} (kept by an earlier --keep run)", flush=True)
+        else:
+            print(f"{n_events:,} events: synthesising {path} (seed {SEED})", flush=True)
+            began = time.perf_counter()
+            synthesise(path, n_events)
+            print(f"  {path.stat().st_size / 2**20:,.0f} MB in {time.perf_counter() - began:.0f} s", flush=True)
+        print("  reading in a child process", flush=True)
         child = subprocess.run([sys.executable, __file__, "--read", str(path)], capture_output=True, text=True,
                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
         sys.stderr.write(child.stderr)
