@@ -93,6 +93,10 @@ DATA ?= data
 report: $(INSTALLED)
 	$(BIN)/python -m valuekit.report --data "$(DATA)" --out reports $(if $(NAME),--name "$(NAME)")
 
+# What a data folder holds for the book, per table and per value-report section: make check DATA=path/to/folder
+check: $(INSTALLED)
+	$(BIN)/python -m valuekit.check --data "$(DATA)"
+
 # Home and notebook pages of both editions at desktop and phone widths, into screenshots/
 screenshots: book $(CHROMIUM)
 	$(BIN)/python -m tests.browser.screenshots screenshots

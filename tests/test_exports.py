@@ -379,3 +379,97 @@ def test_columns_toml_does_not_touch_tables_it_does_not_name(data_copy):
     loaded = load_tables(data_copy, ["approvals", "approval_steps"])
     for name in clean:
         pd.testing.assert_frame_equal(loaded[name], clean[name])
+
+
+# python -m valuekit.check --------------------------------------------------------------------------------
+
+
+def run_check(folder):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "valuekit.check", "--data", str(folder)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0 and done.stderr == "" and "Traceback" not in done.stdout
+    return done.stdout.splitlines()
+
+
+def test_check_lists_every_table_and_report_section_of_the_sample():
+    from valuekit.check import REPORT_NEEDS
+    from valuekit.schema import TABLES
+
+    lines = run_check(DATA_DIR)
+    tables = [line for line in lines if line.startswith("  ok ")]
+    assert len(tables) == len(TABLES) and f"{DATA_DIR / 'tickets.csv'}: 13,525 rows" in tables[6]
+    assert [line.split(maxsplit=1)[1] for line in lines if line.startswith("  shown")] == list(REPORT_NEEDS)
+
+
+def test_check_says_what_a_partial_folder_has_lacks_and_what_to_add(data_copy):
+    (data_copy / "usage_events.csv").unlink()
+    (data_copy / "sales_reps.csv").unlink()
+    tickets = pd.read_csv(DATA_DIR / "tickets.csv", dtype=str, keep_default_na=False)
+    tickets.drop(columns=["reopened", "csat_score"]).to_csv(data_copy / "tickets.csv", index=False)
+    (data_copy / "wages.csv").write_text((DATA_DIR / "wages.csv").read_text().replace("260.0", "lots"))
+    as_workbook(data_copy, "changes")
+    before = fingerprints(data_copy)
+    problems = [line for line in run_check(data_copy) if not line.startswith(("  ok ", "  shown "))]
+    assert fingerprints(data_copy) == before, "the check modified the user's files"
+    assert problems == [
+        f"Tables in {data_copy} (the contract's 30; the book's notebooks read them):",
+        "  missing  sales_reps: missing; add sales_reps.csv (or .xlsx, .parquet) with columns rep_id (representative "
+        "identifier); team_id (team the rep belongs to); hired_on (hiring date)",
+        f"  fix      {data_copy / 'leads.csv'}: refers to sales_reps, which is missing or has a problem (see its "
+        "line); fix that first",
+        "  missing  usage_events: missing; add usage_events.csv (or .xlsx, .parquet) with columns event_date (workday "
+        "of the events); user_id (rep who used the module); module (CRM module used); events (number of "
+        "instrumented events that day)",
+        f"  fix      {data_copy / 'tickets.csv'}: lacks 2 columns; add reopened (whether the customer reopened it "
+        "after it was marked resolved); csat_score (customer satisfaction, 1 (very dissatisfied) to 5 (very "
+        "satisfied); empty if the customer did not answer) (or map the export's names in columns.toml)",
+        f"  fix      {data_copy / 'wages.csv'}, row 3, column 'loaded_hourly_cost_cny': value 'lots' is not a number",
+        f"  fix      {data_copy / 'routing_experiment.csv'}: refers to sales_reps, which is missing or has a problem "
+        "(see its line); fix that first",
+        "Sections of the value report (make report DATA=...):",
+        "  not shown  adoption of lead scoring: add usage_events, sales_reps (see the tables above)",
+        "  not shown  conversion lift: add sales_reps; fix leads (see the tables above)",
+        "  not shown  approval automation: fix wages (see the tables above)",
+        "  not shown  push automation: fix wages (see the tables above)",
+        "  not shown  service desk: fix tickets (see the tables above)",
+    ]
+
+
+def test_check_reads_columns_toml_and_names_a_bad_one_once(data_copy):
+    chinese_tickets(data_copy).to_csv(data_copy / "tickets.csv", index=False)
+    lacking = f"  fix      {data_copy / 'tickets.csv'}: lacks 4 columns"
+    assert any(line.startswith(lacking) for line in run_check(data_copy))
+    (data_copy / "columns.toml").write_text(TICKETS_MAP, encoding="utf-8")
+    assert "  shown      service desk" in run_check(data_copy)
+    (data_copy / "columns.toml").write_text('[tickets.columns]\n"工单号" = "ticket"\n', encoding="utf-8")
+    lines = run_check(data_copy)
+    assert len(lines) == 2 and lines[0].startswith(f"{data_copy / 'columns.toml'}, [tickets.columns], key '工单号'")
+
+
+@pytest.mark.parametrize("where", ["missing", "file"])
+def test_check_of_no_folder_is_one_line(tmp_path, where):
+    folder = tmp_path / "nowhere"
+    if where == "file":
+        folder.write_text("x")
+    assert run_check(folder) == [f"{folder}: data folder not found" if where == "missing" else
+                                 f"{folder}: this is a file, not a folder; pass the folder that holds the table files"]
+
+
+def test_check_knows_the_tables_each_report_section_needs():
+    """REPORT_NEEDS is the value report's NEEDS, read from the notebook's text twin."""
+    import ast
+
+    from valuekit.check import REPORT_NEEDS
+
+    text = (DATA_DIR.parent / "book" / "part5" / "value-report.myst.md").read_text(encoding="utf-8")
+    start = text.index("NEEDS = {")
+    end = text.index("\n}", start) + 2
+    assert ast.literal_eval(text[start + len("NEEDS = "):end]) == REPORT_NEEDS
+
+
+def test_make_check_runs_the_check():
+    makefile = (DATA_DIR.parent / "Makefile").read_text(encoding="utf-8")
+    assert "\ncheck: $(INSTALLED)\n\t$(BIN)/python -m valuekit.check --data \"$(DATA)\"\n" in makefile

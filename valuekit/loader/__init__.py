@@ -76,9 +76,19 @@ through the loader, so that importing the contract does not import the sample co
 
 from .bounds import BOUNDS_FILE
 from .errors import DataError
-from .tables import _dependencies, change_date, load_csv, load_tables, present_tables
+from .tables import (
+    TABLE_SUFFIXES,
+    _dependencies,
+    change_date,
+    load_csv,
+    load_tables,
+    missing_columns,
+    present_tables,
+    table_file,
+)
 
-__all__ = ["BOUNDS_FILE", "DataError", "_dependencies", "change_date", "load_csv", "load_tables", "present_tables"]
+__all__ = ["BOUNDS_FILE", "TABLE_SUFFIXES", "DataError", "_dependencies", "change_date", "load_csv", "load_tables",
+           "missing_columns", "present_tables", "table_file"]
 
 _SAMPLE_NAMES = ("TRUTHS_FILE", "planted_truths")
 

@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pa_parquet
 
 from .columns import _checked, _Column, _Source
 from .encodings import _decode
@@ -47,6 +48,29 @@ def _read(path: Path, spec: dict, what: str, table: str, table_map: _TableMap | 
     else:
         source = _read_text(path, spec, table, table_map)
     return _apply_values(source, table_map)
+
+
+def _header_labels(path: Path, table: str) -> list[str]:
+    """The column names in a table file's header (stripped), read without reading its rows where it can."""
+    if path.suffix.lower() == ".parquet":
+        try:
+            return [str(name).strip() for name in pa_parquet.read_schema(path).names]
+        except (pa.ArrowException, OSError) as error:
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise DataError(f"{path}: the file is not a readable Parquet file ({first}); write it again, or export "
+                            "a CSV instead") from None
+    if path.suffix.lower() == WORKBOOK_SUFFIX:
+        rows = _sheet_rows(path, table)[1]
+        return [label.strip() for label in rows[0]] if rows else []
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DataError(f"{path}: the file cannot be read ({error.strerror}); check its permissions") from None
+    text = _decode(path, raw).lstrip("\ufeff")
+    if NOT_BLANK.search(text) is None:
+        return []
+    _number, cells, _span, _line = next(_records(path, text, _delimiter(text)))
+    return [label.strip() for label in cells]
 
 
 def _names(spec: dict) -> list[str]:

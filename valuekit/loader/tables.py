@@ -1,4 +1,4 @@
-"""The public entry points: load_tables, present_tables, load_csv and change_date."""
+"""The public entry points: load_tables, present_tables, missing_columns, load_csv and change_date."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .errors import DataError
 from .frames import _to_frame
 from .mapping import MAPPING_FILE, _read_mapping
 from .normalising import _normalise
-from .reading import _read
+from .reading import _header_labels, _read
 from .validation import _validate
 from .workbooks import OLD_WORKBOOK_SUFFIX, WORKBOOK_SUFFIX
 
@@ -94,6 +94,26 @@ def present_tables(data_dir: str | Path, names: list[str]) -> list[str]:
         raise DataError(f"{folder}: data folder not found")
     on_disk = {name for name in TABLES if any((folder / f"{name}{suffix}").is_file() for suffix in TABLE_SUFFIXES)}
     return [name for name in names if set(_dependencies([name])) <= on_disk]
+
+
+def table_file(data_dir: str | Path, name: str) -> Path | None:
+    """The file that holds table ``name`` in ``data_dir`` (.csv, .parquet or .xlsx), or None if there is none;
+    DataError if there are two, or only an .xls."""
+    path = _table_file(Path(data_dir), name)
+    return path if path.is_file() else None
+
+
+def missing_columns(data_dir: str | Path, name: str) -> list[str]:
+    """The contract's columns that the header of table ``name``'s file in ``data_dir`` lacks (after the folder's
+    columns.toml renames), all of them; raises DataError if the file is absent or cannot be read."""
+    folder = Path(data_dir)
+    path = _table_file(folder, name)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    maps = _read_mapping(folder / MAPPING_FILE, TABLES) if (folder / MAPPING_FILE).is_file() else {}
+    renames = maps[name].columns if name in maps else {}
+    labels = {renames.get(label, label) for label in _header_labels(path, name)}
+    return [field["name"] for field in TABLES[name]["fields"] if field["name"] not in labels]
 
 
 def load_csv(path: str | Path, spec: dict, bounds: Mapping[str, tuple] | None = None) -> pd.DataFrame:
