@@ -162,17 +162,31 @@ def _read_rows(path: Path | str, spec: dict, table: str, text: str, records, lab
                             f"is a '{delimiter}' missing, or a value broken over two lines?")
         if suspicious or len(cells) > width:
             _check_cells(path, place, cells, labels, width, span, delimiter, wanted)
-        row = [cells[position].strip() for position in positions]
-        if span > 1:  # a line break inside a quoted value is read as "\n", whatever the file's line ends
-            row = [value.replace("\r\n", "\n").replace("\r", "\n") for value in row]
+        row = _record_values(cells, positions, span)
         if row == names:
             raise DataError(f"{_where(path, place)}: the row repeats the header; delete it (were two exports "
                             "pasted together?)")
         rows.append(row)
         row_numbers.append(number)
         lines.append(line)
+    return _rows_source(path, spec, table, rows, row_numbers, lines)
+
+
+def _record_values(cells: list[str], positions: list[int], span: int) -> list[str]:
+    """The contract's cells of a record, stripped; a line break inside a quoted value is read as a newline, whatever
+    the file's line ends."""
+    row = [cells[position].strip() for position in positions]
+    if span > 1:
+        row = [value.replace("\r\n", "\n").replace("\r", "\n") for value in row]
+    return row
+
+
+def _rows_source(path: Path | str, spec: dict, table: str, rows: list[list[str]], row_numbers: list[int],
+                 lines: list[int]) -> _Source:
+    """The checked source of the careful reader's rows; the file's lines kept where they differ from the rows."""
     if not rows:
         raise DataError(f"{path}, row 2: the file has a header but no data rows")
+    names = [field["name"] for field in spec["fields"]]
     columns = {name: _Column.of([row[index] for row in rows]) for index, name in enumerate(names)}
     source = _Source(path, spec, table, columns, np.array(row_numbers, dtype=np.int64))
     if lines != row_numbers:
