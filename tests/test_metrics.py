@@ -85,3 +85,12 @@ def test_the_two_definitions_of_hours_freed_differ_when_the_volume_moves():
     assert metrics.monthly_hours_freed(by_month, pd.Timestamp("2024-03-15")).freed == 0.0  # the same hours a month
     nothing_after = metrics.hours_freed_per_request(by_month.iloc[:3], pd.Timestamp("2024-03-15"))
     assert nothing_after.before == 10.0 and np.isnan(nothing_after.after) and np.isnan(nothing_after.freed)
+
+
+def test_a_duration_is_shown_in_the_unit_that_keeps_its_precision():
+    from valuekit.metrics import duration_text
+
+    assert duration_text(5 / 60) == "5 min"
+    assert duration_text(3.24) == "3.2 h"
+    assert duration_text(36.4) == "36 h"
+    assert duration_text(100.0) == "4.2 days"

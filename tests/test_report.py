@@ -96,7 +96,7 @@ def test_report_on_the_sample_data(tmp_path):
     text = page_text(render(DATA_DIR, tmp_path))
     assert "The back office: value report, Jan 2024 to Dec 2024" in text
     assert "Not in this report" not in text, "the sample folder has every file: every part is shown"
-    assert "36 to 19 hours" in text  # the planted halving of approval cycle time
+    assert "36 h to 19 h" in text  # the planted halving of approval cycle time
     desk = re.search(r"first-contact resolution improved \(\+([\d.]+) points; ([a-z ]+)\), from one series with no "
                      r"comparison group and 1 other recorded change the same day", text)
     assert desk, "the service-desk sentence, with the same-day price change counted"
@@ -122,7 +122,7 @@ def test_report_on_one_system_shows_its_parts_and_names_the_files_for_the_rest(t
     folder = write_sample_subset(tmp_path / "approvals only", ["approvals", "approval_steps", "wages", "changes"])
     html = render(folder, tmp_path / "out")
     text = page_text(html)
-    assert "36 to 19 hours" in text
+    assert "36 h to 19 h" in text
     assert f"which the workflow itself enforces ({vocabulary.DIRECTLY_CAUSED};" in text
     assert "lead scoring" not in text.split("Not in this report")[0], "no CRM headline without CRM files"
     for line in ["Conversion lift: add leads.csv", "Adoption of lead scoring: add usage_events.csv",

@@ -101,6 +101,18 @@ def prep_time_saving(pushes: pd.DataFrame) -> pd.Series:
     return saving
 
 
+def duration_text(hours: float) -> str:
+    """A duration in the unit that keeps its precision: minutes under an hour, hours under three days (one
+    decimal under ten hours), days beyond. A median of five minutes is "5 min", never "0 h"."""
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 10:
+        return f"{hours:.1f} h"
+    if hours < 72:
+        return f"{hours:.0f} h"
+    return f"{hours / 24:.1f} days"
+
+
 def fte(hours: float | pd.Series, hours_per_fte_month: float = HOURS_PER_FTE_MONTH) -> float | pd.Series:
     """Full-time equivalents that a number of hours per month represents."""
     if hours_per_fte_month <= 0:
