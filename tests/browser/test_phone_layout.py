@@ -6,17 +6,25 @@
   the smallest chart text at BODY_TEXT_PX (tests/test_theme.py), and here the page's body text is that size.
 - Code is folded: on a notebook page no code is visible until the reader asks for it, except cells tagged
   `lesson`.
+- No blank band under a page's title: a heading's permalink (the `#` the theme hides until hover, which a phone
+  never does) never takes a line of its own, as it did after a Chinese title that nearly filled its last line
+  (no space before the link, so the line could break there): an empty 48 px title line under the h1.
 """
 
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from valuekit.theme import BODY_TEXT_PX
 
 from .site import ROOT, site_pages
 
 PHONE = {"width": 390, "height": 844}
+# The theme puts at most ~47 px between the last line of the title a reader sees and the next thing they see (the
+# h1's 0.4em margin and an h2's 44 px top margin, measured at 390 px on both editions); one empty title line adds
+# the h1's 48 px line height (a gap of ~92 px). 80 px lies between the two.
+TITLE_GAP_MAX_PX = 80
 PAGES = site_pages()
 NOTEBOOK_PAGES = [page for page in PAGES if (ROOT / page).with_suffix(".ipynb").is_file()]
 
@@ -35,9 +43,57 @@ MEASURE = """() => {
     unhinted: scrolling.filter(box => !box.previousElementSibling?.classList.contains('scroll-hint')).length,
     scrolling: scrolling.length,
     openCode: [...document.querySelectorAll('.cell:not(.tag_lesson) .cell_input')]
-      .filter(input => input.getClientRects().length > 0)
+      // checkVisibility, not getClientRects: Chromium lays out a closed <details> (content-visibility: hidden)
+      .filter(input => input.checkVisibility())
       .map(input => input.textContent.trim().slice(0, 50)),
+    titleGap: titleGap(),
+    loneHeaderlinks: [...document.querySelectorAll(':is(h1, h2, h3, h4, h5, h6) > a.headerlink')]
+      .filter(link => {
+        const lines = shownRects(link.parentElement, link);
+        return lines.length > 0 && link.getBoundingClientRect().top >= Math.max(...lines.map(r => r.bottom)) - 1;
+      })
+      .map(link => link.parentElement.textContent.replace(/#$/, '').trim().slice(0, 50)),
   };
+
+  // The boxes of the text and media a reader sees inside `root` (text hidden by visibility is not seen).
+  function shownRects(root, skip) {
+    const rects = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (skip && skip.contains(node)) continue;
+      rects.push(...seen(node));
+    }
+    return rects;
+  }
+  function seen(node) {
+    const element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    if (!element.checkVisibility({visibilityProperty: true, opacityProperty: true})) return [];
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (!node.textContent.trim()) return [];
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+    }
+    if (!node.matches('img, svg, canvas, iframe, input, select, textarea, mjx-container')) return [];
+    const box = node.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 ? [box] : [];
+  }
+  // From the last line of the page title (h1) a reader sees to the first thing they see after it.
+  function titleGap() {
+    const title = [...document.querySelectorAll('article h1')].find(h1 => h1.checkVisibility());
+    if (!title) return null;
+    const lines = shownRects(title);
+    if (!lines.length) return null;
+    const bottom = Math.max(...lines.map(r => r.bottom));
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    walker.currentNode = title;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (title.contains(node)) continue;
+      const boxes = seen(node);
+      if (boxes.length) return Math.round(Math.min(...boxes.map(r => r.top)) - bottom);
+    }
+    return null;
+  }
 }"""
 
 
@@ -50,6 +106,8 @@ class PhoneView:
     unhinted: int
     scrolling: int
     open_code: list[str]
+    title_gap: int | None
+    lone_headerlinks: list[str]
 
 
 @pytest.fixture(scope="session")
@@ -62,10 +120,14 @@ def on_phone(browser, base_url):
     def load(path: str) -> PhoneView:
         if path not in views:
             page.goto(f"{base_url}/{path}", wait_until="load")
-            measured = page.evaluate(MEASURE)
+            try:
+                measured = page.evaluate(MEASURE)
+            except PlaywrightError:  # a redirect page (index.html) went on to its target: measure that
+                page.wait_for_load_state("load")
+                measured = page.evaluate(MEASURE)
             views[path] = PhoneView(measured["pageWidth"], measured["viewport"], measured["bodyText"],
                                     measured["shrunkCharts"], measured["unhinted"], measured["scrolling"],
-                                    measured["openCode"])
+                                    measured["openCode"], measured["titleGap"], measured["loneHeaderlinks"])
         return views[path]
 
     yield load
@@ -98,6 +160,14 @@ def test_charts_are_not_shrunk_below_the_body_text_size(on_phone, path):
 @per_page(NOTEBOOK_PAGES)
 def test_code_is_folded_until_the_reader_opens_it(on_phone, path):
     assert on_phone(path).open_code == []
+
+
+@per_page(PAGES)
+def test_no_blank_band_under_the_title(on_phone, path):
+    view = on_phone(path)
+    assert view.lone_headerlinks == [], "a heading's hidden permalink takes a line of its own (see phone-layout.css)"
+    if view.title_gap is not None:  # a page without a theme title (the rendered report, the redirect) has none
+        assert view.title_gap <= TITLE_GAP_MAX_PX, f"{view.title_gap} px of blank under the page's title"
 
 
 @pytest.mark.parametrize("path", ["book/part3/attribution.html", "zh/part3/attribution.html"])
