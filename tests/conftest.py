@@ -1,3 +1,4 @@
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,3 +40,11 @@ def _realised(seed: int) -> dict:
 def truths(request, company):
     """The planted truths of the `company` a test runs on, with the counts its seed's tables realised."""
     return {**PLANTED_TRUTHS, **_realised(request.node.callspec.params["company"])}
+
+
+@pytest.fixture()
+def data_copy(tmp_path):
+    """A copy of the sample data folder, to break one file of it."""
+    folder = tmp_path / "my export"
+    shutil.copytree(DATA_DIR, folder)
+    return folder

@@ -1,5 +1,6 @@
 """Helpers shared by several test modules."""
 
+import hashlib
 from pathlib import Path
 
 import nbformat
@@ -27,3 +28,9 @@ def spreadsheet_export(frame: pd.DataFrame, path: Path, encoding: str, separator
         has_time = (export[column].dt.hour > 0).any()
         export[column] = export[column].dt.strftime(stamp_format if has_time else date_format)
     path.write_bytes(export.to_csv(index=False, sep=separator).encode(encoding))
+
+
+def fingerprints(folder: Path) -> dict[str, str]:
+    """Every file below `folder` by its path and content hash: equal before and after means nothing was modified."""
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -1,6 +1,5 @@
 """The messy-export corpus: every bad file gets its one exact line, every accepted one loads exactly."""
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -11,10 +10,7 @@ from valuekit import DataError, load_tables
 from valuekit.report import main as report_main
 
 from .bad_exports import CASES, write_small_export
-
-
-def fingerprints(folder):
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+from .helpers import fingerprints
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 renamed columns and the folder check. Every error is one line naming file, row and column; files are never
 modified."""
 
-import hashlib
 import shutil
 
 import pandas as pd
@@ -11,18 +10,7 @@ import pytest
 from valuekit import DataError, load_tables, positioning
 
 from .conftest import DATA_DIR
-
-
-@pytest.fixture()
-def data_copy(tmp_path):
-    folder = tmp_path / "my export"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
-
-
-def fingerprints(folder):
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*"))
-            if path.is_file()}
+from .helpers import fingerprints
 
 
 def load_error(folder, tables):

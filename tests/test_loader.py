@@ -1,7 +1,5 @@
 """The loader's contract: clear one-line errors naming file, row and column; user files never modified."""
 
-import hashlib
-import shutil
 
 import pandas as pd
 import pytest
@@ -10,18 +8,7 @@ from valuekit import DataError, company, load_tables
 from valuekit.loader import change_date
 
 from .conftest import DATA_DIR
-from .helpers import spreadsheet_export
-
-
-@pytest.fixture()
-def data_copy(tmp_path):
-    folder = tmp_path / "my export"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
-
-
-def fingerprints(folder):
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+from .helpers import fingerprints, spreadsheet_export
 
 
 def edit_line(path, line_number, old, new, encoding="utf-8"):
