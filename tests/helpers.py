@@ -5,6 +5,9 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pytest
+
+from valuekit import DataError, load_tables
 
 
 def glued_value(notebook_path: Path, key: str) -> str:
@@ -34,3 +37,15 @@ def fingerprints(folder: Path) -> dict[str, str]:
     """Every file below `folder` by its path and content hash: equal before and after means nothing was modified."""
     return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def load_error(folder: Path, tables: list[str]) -> str:
+    """The one line the loader stops with on `folder`, checked to be one line, without a traceback, and to
+    leave the user's files as they were."""
+    before = fingerprints(folder)
+    with pytest.raises(DataError) as caught:
+        load_tables(folder, tables)
+    assert fingerprints(folder) == before, "the loader modified the user's files"
+    message = str(caught.value)
+    assert "\n" not in message and "Traceback" not in message
+    return message

@@ -7,21 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from valuekit import DataError, load_tables, positioning
+from valuekit import load_tables, positioning
 
 from .conftest import DATA_DIR
-from .helpers import fingerprints
-
-
-def load_error(folder, tables):
-    before = fingerprints(folder)
-    with pytest.raises(DataError) as caught:
-        load_tables(folder, tables)
-    assert fingerprints(folder) == before, "the loader modified the user's files"
-    message = str(caught.value)
-    assert "\n" not in message and "Traceback" not in message
-    return message
-
+from .helpers import fingerprints, load_error
 
 # Line breaks inside quoted values -------------------------------------------------------------------------
 

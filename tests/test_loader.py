@@ -8,7 +8,7 @@ from valuekit import DataError, company, load_tables
 from valuekit.loader import change_date
 
 from .conftest import DATA_DIR
-from .helpers import fingerprints, spreadsheet_export
+from .helpers import fingerprints, load_error, spreadsheet_export
 
 
 def edit_line(path, line_number, old, new, encoding="utf-8"):
@@ -17,16 +17,6 @@ def edit_line(path, line_number, old, new, encoding="utf-8"):
     assert old in lines[line_number - 1]
     lines[line_number - 1] = lines[line_number - 1].replace(old, new, 1)
     path.write_text("\n".join(lines), encoding=encoding)
-
-
-def load_error(folder, tables):
-    before = fingerprints(folder)
-    with pytest.raises(DataError) as caught:
-        load_tables(folder, tables)
-    assert fingerprints(folder) == before, "the loader modified the user's files"
-    message = str(caught.value)
-    assert "\n" not in message
-    return message
 
 
 def test_loads_every_table_with_schema_types():
