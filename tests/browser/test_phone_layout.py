@@ -11,14 +11,15 @@
   (no space before the link, so the line could break there): an empty 48 px title line under the h1.
 """
 
+import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from valuekit.theme import BODY_TEXT_PX
 
-from .site import ROOT, site_pages
+from .site import ROOT, SITE, site_pages
 
 PHONE = {"width": 390, "height": 844}
 # The theme puts at most ~47 px between the last line of the title a reader sees and the next thing they see (the
@@ -97,6 +98,15 @@ MEASURE = """() => {
 }"""
 
 
+REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.IGNORECASE)
+
+
+def redirect_target(path: str) -> str | None:
+    """The page a redirect page (one meta refresh and nothing else) sends the browser to, as a site path."""
+    found = REFRESH.search((SITE / path).read_text(encoding="utf-8"))
+    return str(PurePosixPath(path).parent / found.group(1)) if found else None
+
+
 @dataclass(frozen=True)
 class PhoneView:
     page_width: int
@@ -119,12 +129,9 @@ def on_phone(browser, base_url):
 
     def load(path: str) -> PhoneView:
         if path not in views:
-            page.goto(f"{base_url}/{path}", wait_until="load")
-            try:
-                measured = page.evaluate(MEASURE)
-            except PlaywrightError:  # a redirect page (index.html) went on to its target: measure that
-                page.wait_for_load_state("load")
-                measured = page.evaluate(MEASURE)
+            # A redirect page (index.html) is measured at its target: loading it races the meta refresh.
+            page.goto(f"{base_url}/{redirect_target(path) or path}", wait_until="load")
+            measured = page.evaluate(MEASURE)
             views[path] = PhoneView(measured["pageWidth"], measured["viewport"], measured["bodyText"],
                                     measured["shrunkCharts"], measured["unhinted"], measured["scrolling"],
                                     measured["openCode"], measured["titleGap"], measured["loneHeaderlinks"])
